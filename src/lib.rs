@@ -1,0 +1,11 @@
+//! Native half of fast-async-hooks.
+//!
+//! This file only wires modules together. Each concern lives in its own
+//! module; the `#[napi]` surface is kept thin and delegates to plain Rust.
+//! Nothing here sits on the `getStore`/`run`/propagation path (that is
+//! JavaScript in `lib/`, see README "Architecture").
+
+mod error;
+mod native_info;
+
+pub use error::{Error, ErrorCode};
