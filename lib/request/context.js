@@ -1,0 +1,163 @@
+'use strict';
+// The per-request context and the one AsyncLocalStorage that carries it.
+//
+// A context is created once per request (from trusted-or-not headers) and is
+// then only read on hot paths (logging, outgoing calls): one getStore() each.
+
+const { AsyncLocalStorage } = require('../async_hooks');
+const { invalidArgType, invalidArgValue } = require('./errors');
+const ids = require('./ids');
+const { normalizeOptions, newRequestId } = require('./options');
+
+const storage = new AsyncLocalStorage();
+
+// Hidden state on context objects. Symbols keep them out of JSON/logs.
+const kRoot = Symbol('fast-async-hooks.request.root');
+const kNoPropagation = Symbol('fast-async-hooks.request.noPropagation');
+const kRequestIdHeader = Symbol('fast-async-hooks.request.idHeader');
+
+const RESERVED = new Set([
+  'requestId', 'traceId', 'spanId', 'parentSpanId', 'sampled', 'traceFlags', 'traceState', 'startTime',
+]);
+
+const HEX2 = [];
+for (let i = 0; i < 256; i++) HEX2.push((i < 16 ? '0' : '') + i.toString(16));
+
+// One class so every context has the same shape (monomorphic field reads).
+class RequestContextData {
+  constructor(requestId, traceId, parentSpanId, flags, traceState, requestIdHeader) {
+    this.requestId = requestId;
+    this.traceId = traceId;
+    this.spanId = ids.generateSpanId();
+    this.parentSpanId = parentSpanId;
+    this.sampled = (flags & 1) === 1;
+    this.traceFlags = HEX2[flags];
+    this.traceState = traceState;
+    this.startTime = Date.now();
+    this[kRequestIdHeader] = requestIdHeader;
+  }
+}
+
+function headerOf(headers, name) {
+  return headers === undefined || headers === null ? undefined : headers[name];
+}
+
+// Builds a context from (possibly hostile) request headers. Never throws on
+// header content: anything invalid is dropped and replaced by fresh ids.
+function contextFromHeaders(headers, options, req) {
+  let requestId = null;
+  let parent = null;
+  let traceState = null;
+  if (options.trustIncoming) {
+    requestId = ids.validateRequestId(headerOf(headers, options.requestIdHeader), options.requestIdValidation);
+    parent = ids.parseTraceparent(headerOf(headers, 'traceparent'));
+    if (parent !== null) {
+      // tracestate only means something next to a valid traceparent (W3C §3.3).
+      const entries = ids.parseTracestate(headerOf(headers, 'tracestate'));
+      if (entries !== null && entries.length > 0) traceState = ids.formatTracestate(entries);
+    }
+  }
+  if (requestId === null) requestId = newRequestId(options, req);
+  // Keep 'sampled' and the level-2 'random' bit; other bits are not ours to relay.
+  const flags = parent !== null ? parent.flags & 0x03 : (options.sampled ? 1 : 0);
+  const context = new RequestContextData(
+    requestId,
+    parent !== null ? parent.traceId : ids.generateTraceId(),
+    parent !== null ? parent.parentId : null,
+    flags,
+    traceState,
+    options.requestIdHeader,
+  );
+  if (options.fields !== null) addFields(context, options.fields(req));
+  return context;
+}
+
+function addFields(context, extra) {
+  if (extra === undefined || extra === null) return;
+  if (typeof extra !== 'object') throw invalidArgType('fields', 'an object or a function returning one', extra);
+  for (const key of Object.keys(extra)) {
+    if (!RESERVED.has(key)) context[key] = extra[key];
+  }
+}
+
+/**
+ * createRequestContext({ headers, req, fields, ...middlewareOptions })
+ * `fields` may be a function (called with `req`) or a plain object.
+ */
+function createRequestContext(options = {}) {
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  const { headers, req, fields } = options;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
+    throw invalidArgType('options.headers', 'an object', headers);
+  }
+  const fieldsIsObject = fields !== undefined && fields !== null && typeof fields === 'object';
+  const normalized = normalizeOptions(fieldsIsObject ? { ...options, fields: undefined } : options);
+  const context = contextFromHeaders(headers, normalized, req);
+  if (fieldsIsObject) addFields(context, fields);
+  return context;
+}
+
+function isRequestContext(value) {
+  return value instanceof RequestContextData || (value !== null && typeof value === 'object' && value[kRoot] !== undefined);
+}
+
+/** Runs fn inside a request context (an existing one, or one built from options). */
+function runWithRequestContext(contextOrOptions, fn, ...args) {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
+  const context = isRequestContext(contextOrOptions) ? contextOrOptions : createRequestContext(contextOrOptions);
+  return storage.run(context, fn, ...args);
+}
+
+/** The current request context, or undefined outside a request. */
+function getRequestContext() {
+  return storage.getStore();
+}
+
+// Writes go to the request's own context even inside a withoutPropagation()
+// scope (whose store is a view inheriting from it).
+function rootOf(store) {
+  return store[kRoot] === undefined ? store : store[kRoot];
+}
+
+const RequestContext = Object.freeze({
+  get(key) {
+    const store = storage.getStore();
+    return store === undefined ? undefined : store[key];
+  },
+  /** Sets a user field on the current request; returns false outside a request. */
+  set(key, value) {
+    if (typeof key !== 'string' && typeof key !== 'symbol') throw invalidArgType('key', 'of type string or symbol', key);
+    if (RESERVED.has(key)) throw invalidArgValue('key', `'${key}' is set by the request context and cannot be changed`);
+    const store = storage.getStore();
+    if (store === undefined) return false;
+    rootOf(store)[key] = value;
+    return true;
+  },
+  get current() { return storage.getStore(); },
+  get requestId() { return storage.getStore()?.requestId; },
+  get traceId() { return storage.getStore()?.traceId; },
+  get spanId() { return storage.getStore()?.spanId; },
+});
+
+/** Runs fn with outgoing propagation switched off (see propagation.js). */
+function withoutPropagation(fn, ...args) {
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
+  const store = storage.getStore();
+  if (store === undefined || store[kNoPropagation] === true) return fn(...args);
+  const view = Object.create(store);
+  view[kRoot] = rootOf(store);
+  view[kNoPropagation] = true;
+  return storage.run(view, fn, ...args);
+}
+
+module.exports = {
+  storage,
+  kNoPropagation,
+  kRequestIdHeader,
+  contextFromHeaders,
+  createRequestContext,
+  runWithRequestContext,
+  getRequestContext,
+  RequestContext,
+  withoutPropagation,
+};

@@ -1,0 +1,62 @@
+'use strict';
+// Fastify 4/5 integration: `fastify.register(fastifyContext, options)`.
+//
+// The plugin is marked skip-override, so its hook and genReqId apply to the
+// whole application, not just to an encapsulated child context.
+//
+// Request ids: Fastify computes `request.id` (and the logger's `reqId`)
+// with its genReqId before any hook runs. The plugin installs
+// `fastifyGenReqId(options)` through `fastify.setGenReqId`, which builds
+// the request context right there, so `request.id === requestId`. If you
+// configure Fastify's own `requestIdHeader`, Fastify reads that header
+// itself (unvalidated) and request.id can differ from our requestId:
+// leave `requestIdHeader` at Fastify's default (false) and set ours here.
+
+const { storage, contextFromHeaders } = require('./context');
+const { normalizeOptions } = require('./options');
+const { attach, kContext } = require('./attach');
+const { enableDefaultPropagation } = require('./propagation');
+
+const kPending = Symbol('fast-async-hooks.request.pending');
+
+/** A Fastify genReqId(req) that builds the request context and returns its id. */
+function fastifyGenReqId(options) {
+  const opts = normalizeOptions(options);
+  return function genReqIdFromContext(req) {
+    const context = contextFromHeaders(req.headers, opts, req);
+    req[kPending] = context;
+    return context.requestId;
+  };
+}
+
+function fastifyContext(fastify, options, done) {
+  let opts;
+  try {
+    opts = normalizeOptions(options);
+  } catch (err) {
+    done(err);
+    return;
+  }
+  enableDefaultPropagation(opts);
+  if (options?.setRequestId !== false && typeof fastify.setGenReqId === 'function') {
+    fastify.setGenReqId(fastifyGenReqId(opts));
+  }
+  fastify.addHook('onRequest', function requestContextHook(request, reply, next) {
+    const raw = request.raw;
+    // Registered twice: the first hook already attached a context.
+    let context = raw[kContext];
+    if (context === undefined) {
+      context = raw[kPending] ?? contextFromHeaders(raw.headers, opts, raw);
+      raw[kPending] = undefined;
+      attach(raw, reply.raw, context, opts);
+    }
+    storage.run(context, next);
+  });
+  done();
+}
+
+fastifyContext[Symbol.for('skip-override')] = true;
+fastifyContext[Symbol.for('fastify.display-name')] = 'fast-async-hooks-request-context';
+fastifyContext[Symbol.for('plugin-meta')] = { name: 'fast-async-hooks-request-context' };
+
+module.exports = { fastifyContext, fastifyGenReqId };

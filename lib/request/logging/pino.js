@@ -1,0 +1,25 @@
+'use strict';
+// pino integration: `pino({ mixin: pinoMixin() })`.
+// Field names follow the OpenTelemetry log data model.
+
+const { storage } = require('../context');
+
+// pino's default mixin merge does Object.assign(mixinResult, logArgs), so the
+// returned object is mutated: it must be fresh on every call.
+function requestLogFields() {
+  const context = storage.getStore();
+  if (context === undefined) return {};
+  return {
+    trace_id: context.traceId,
+    span_id: context.spanId,
+    trace_flags: context.traceFlags,
+    request_id: context.requestId,
+  };
+}
+
+/** Returns a function for pino's `mixin` option. */
+function pinoMixin() {
+  return requestLogFields;
+}
+
+module.exports = { pinoMixin, requestLogFields };
