@@ -1,0 +1,55 @@
+'use strict';
+// Differential conformance suite (issue 3): every scenario in
+// __test__/conformance/scenarios runs once against node:async_hooks and once
+// against fast-async-hooks, in child processes on this very node binary and
+// flags; the two records must be deepStrictEqual.
+
+const { test } = require('node:test');
+const assert = require('node:assert');
+const path = require('node:path');
+const { scenarioFiles, compareFile } = require('./conformance/runner');
+
+const SELFTEST = path.join(__dirname, 'conformance', 'fixtures', 'selftest-scenarios.js');
+
+function assertSame(pair) {
+  try {
+    assert.deepStrictEqual(pair.right, pair.left);
+  } catch (err) {
+    err.message = `builtin and ours differ in "${pair.name}":\n${pair.diff()}`;
+    throw err;
+  }
+}
+
+let total = 0;
+for (const file of scenarioFiles()) {
+  test(`conformance: ${path.basename(file, '.js')}`, async (t) => {
+    const pairs = await compareFile(file);
+    assert.ok(pairs.length > 0, 'scenario file registered no scenarios');
+    let observations = 0;
+    for (const pair of pairs) {
+      observations += pair.observations;
+      await t.test(pair.name, () => assertSame(pair));
+    }
+    total += observations;
+    t.diagnostic(`${pairs.length} scenarios, ${observations} observations (running total ${total})`);
+  });
+}
+
+test('self-test: the harness reports a broken implementation', async (t) => {
+  // builtin vs builtin: equal records, so the harness is deterministic.
+  const same = await compareFile(SELFTEST, ['builtin', 'builtin']);
+  for (const pair of same) assert.deepStrictEqual(pair.right, pair.left, pair.diff());
+
+  // builtin vs a fake whose getStore returns a wrong value: every scenario
+  // that reads a numeric store must be reported, with a readable diff.
+  const broken = await compareFile(SELFTEST, ['builtin', 'fixture:broken-getstore']);
+  assert.ok(broken.length >= 2);
+  for (const pair of broken) {
+    assert.throws(() => assertSame(pair), (err) => {
+      assert.match(err.message, new RegExp(`differ in "${pair.name}"`));
+      assert.match(err.message, /fixture:broken-getstore: /);
+      return true;
+    });
+  }
+  t.diagnostic(`broken fixture caught in ${broken.length} scenarios`);
+});
