@@ -835,6 +835,14 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.formatTraceparent = nativeBinding.formatTraceparent
+module.exports.formatTracestate = nativeBinding.formatTracestate
+module.exports.generateRequestId = nativeBinding.generateRequestId
+module.exports.generateSpanId = nativeBinding.generateSpanId
+module.exports.generateTraceId = nativeBinding.generateTraceId
 module.exports.nativeErrorForTest = nativeBinding.nativeErrorForTest
 module.exports.nativePanicForTest = nativeBinding.nativePanicForTest
 module.exports.nativeVersion = nativeBinding.nativeVersion
+module.exports.parseTraceparent = nativeBinding.parseTraceparent
+module.exports.parseTracestate = nativeBinding.parseTracestate
+module.exports.validateRequestId = nativeBinding.validateRequestId

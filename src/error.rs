@@ -15,6 +15,8 @@ pub enum ErrorCode {
   InvalidArgType,
   /// An argument had the right type but a bad value (Node: `ERR_INVALID_ARG_VALUE`).
   InvalidArgValue,
+  /// A number argument was outside its allowed range (Node: `ERR_OUT_OF_RANGE`).
+  OutOfRange,
   /// A Rust panic was caught at the FFI boundary.
   InternalPanic,
 }
@@ -24,6 +26,7 @@ impl ErrorCode {
     match self {
       ErrorCode::InvalidArgType => "ERR_INVALID_ARG_TYPE",
       ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
+      ErrorCode::OutOfRange => "ERR_OUT_OF_RANGE",
       ErrorCode::InternalPanic => "ERR_FAST_ASYNC_HOOKS_PANIC",
     }
   }
@@ -59,6 +62,7 @@ impl Error {
     let code = Some(self.code.as_str());
     let thrown = match self.code {
       ErrorCode::InvalidArgType | ErrorCode::InvalidArgValue => env.throw_type_error(&self.message, code),
+      ErrorCode::OutOfRange => env.throw_range_error(&self.message, code),
       ErrorCode::InternalPanic => env.throw_error(&self.message, code),
     };
     match thrown {

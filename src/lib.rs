@@ -6,6 +6,10 @@
 //! JavaScript in `lib/`, see README "Architecture").
 
 mod error;
+mod ids;
+mod napi_ids;
 mod native_info;
+mod request_id;
+mod trace_context;
 
 pub use error::{Error, ErrorCode};
