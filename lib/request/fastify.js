@@ -11,11 +11,18 @@
 // configure Fastify's own `requestIdHeader`, Fastify reads that header
 // itself (unvalidated) and request.id can differ from our requestId:
 // leave `requestIdHeader` at Fastify's default (false) and set ours here.
+//
+// Fastify logs 'incoming request' before any hook runs, so with the plugin
+// alone that one line has reqId but no trace fields. For full coverage pass
+// `serverFactory: fastifyServerFactory(options)` as well: the context then
+// exists before Fastify sees the request (HTTP/1 and HTTPS; not http2).
 
 const { storage, contextFromHeaders } = require('./context');
 const { normalizeOptions } = require('./options');
 const { attach, kContext } = require('./attach');
 const { enableDefaultPropagation } = require('./propagation');
+const { httpContext } = require('./http');
+const { invalidArgValue } = require('./errors');
 
 const kPending = Symbol('fast-async-hooks.request.pending');
 
@@ -23,6 +30,8 @@ const kPending = Symbol('fast-async-hooks.request.pending');
 function fastifyGenReqId(options) {
   const opts = normalizeOptions(options);
   return function genReqIdFromContext(req) {
+    // Already built by fastifyServerFactory.
+    if (req[kContext] !== undefined) return req[kContext].requestId;
     const context = contextFromHeaders(req.headers, opts, req);
     req[kPending] = context;
     return context.requestId;
@@ -55,8 +64,32 @@ function fastifyContext(fastify, options, done) {
   done();
 }
 
+/**
+ * fastifyServerFactory(options) -> Fastify `serverFactory`: a node:http(s)
+ * server whose listener runs Fastify inside the request context, with
+ * Fastify's own timeout options applied as Fastify would.
+ */
+function fastifyServerFactory(options) {
+  const opts = normalizeOptions(options);
+  return function serverFactory(handler, fastifyOptions = {}) {
+    if (fastifyOptions.http2) {
+      throw invalidArgValue('options.http2', 'is not supported by fastifyServerFactory; use the plugin alone');
+    }
+    const listener = httpContext(handler, opts);
+    const httpsOptions = fastifyOptions.https === true ? {} : fastifyOptions.https;
+    const server = httpsOptions
+      ? require('node:https').createServer(httpsOptions, listener)
+      : require('node:http').createServer(fastifyOptions.http ?? {}, listener);
+    if (fastifyOptions.keepAliveTimeout !== undefined) server.keepAliveTimeout = fastifyOptions.keepAliveTimeout;
+    if (fastifyOptions.requestTimeout !== undefined) server.requestTimeout = fastifyOptions.requestTimeout;
+    if (fastifyOptions.connectionTimeout !== undefined) server.setTimeout(fastifyOptions.connectionTimeout);
+    if (fastifyOptions.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = fastifyOptions.maxRequestsPerSocket;
+    return server;
+  };
+}
+
 fastifyContext[Symbol.for('skip-override')] = true;
 fastifyContext[Symbol.for('fastify.display-name')] = 'fast-async-hooks-request-context';
 fastifyContext[Symbol.for('plugin-meta')] = { name: 'fast-async-hooks-request-context' };
 
-module.exports = { fastifyContext, fastifyGenReqId };
+module.exports = { fastifyContext, fastifyGenReqId, fastifyServerFactory };

@@ -7,7 +7,7 @@ const propagation = require('./propagation');
 const { httpContext } = require('./http');
 const { expressContext } = require('./express');
 const { koaContext } = require('./koa');
-const { fastifyContext, fastifyGenReqId } = require('./fastify');
+const { fastifyContext, fastifyGenReqId, fastifyServerFactory } = require('./fastify');
 const { pinoMixin } = require('./logging/pino');
 const { winstonFormat } = require('./logging/winston');
 const { patchConsole } = require('./logging/console');
@@ -22,6 +22,7 @@ module.exports = {
   koaContext,
   fastifyContext,
   fastifyGenReqId,
+  fastifyServerFactory,
   httpContext,
   pinoMixin,
   winstonFormat,
