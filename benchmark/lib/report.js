@@ -44,4 +44,32 @@ function microMatrixTables(runs) {
   return out.join('\n\n');
 }
 
-module.exports = { microTable, microMatrixTables, configLabel };
+// Several http runs: one table per server (framework x instances), one row
+// per configuration.
+function httpMatrixTables(runs) {
+  const keys = [];
+  for (const r of runs) for (const g of r.groups) {
+    const k = `${g.framework}|${g.instances}`;
+    if (!keys.includes(k)) keys.push(k);
+  }
+  const out = [];
+  for (const k of keys) {
+    const [framework, n] = k.split('|');
+    const header = ['node', 'built-in req/s', 'ours req/s', 'cls-hooked req/s', 'register req/s', 'ours/built-in', 'ours/cls-hooked', 'register/built-in', 'errors'];
+    const rows = [];
+    for (const r of runs) {
+      const g = r.groups.find((x) => `${x.framework}|${x.instances}` === k);
+      if (!g) continue;
+      const v = (i) => (g.median[i] == null ? '–' : fmtNum(g.median[i]));
+      const errors = Object.values(g.errors).reduce((a, b) => a + b, 0);
+      rows.push([configLabel(r), v('builtin'), v('ours'), v('cls'), v('register'),
+        fmtRatio(g.oursOverBuiltin), fmtRatio(g.oursOverCls), fmtRatio(g.registerOverBuiltin), String(errors)]);
+    }
+    const first = runs.find((r) => r.options);
+    const o = first ? first.options : {};
+    out.push(`#### HTTP: ${framework}, ${n} instance${n === '1' ? '' : 's'} (req/s, median of ${o.rounds} × ${o.duration} s, ${o.connections} connections)\n\n${markdownTable(header, rows)}`);
+  }
+  return out.join('\n\n');
+}
+
+module.exports = { microTable, microMatrixTables, httpMatrixTables, configLabel };
