@@ -6,4 +6,5 @@ const asyncHooks = require('./lib/async_hooks');
 
 module.exports = {
   ...asyncHooks,
+  ...require('./lib/request'),
 };
