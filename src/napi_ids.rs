@@ -7,7 +7,7 @@
 //! (O(1) in V8) before they are copied out, so an oversized header is never
 //! copied. Bad option types throw Node-style errors through `error.rs`.
 
-use napi::bindgen_prelude::{Array, Either, Unknown};
+use napi::bindgen_prelude::{Array, Either, Latin1String, Unknown};
 use napi::{Env, JsString, JsStringUtf8, ValueType};
 use napi_derive::napi;
 
@@ -50,7 +50,7 @@ fn run<T>(env: &Env, f: impl FnOnce() -> Result<T, Error> + std::panic::UnwindSa
 
 /// A new request id: UUID v7 (default) or v4, hyphenated lowercase.
 #[napi]
-pub fn generate_request_id(env: Env, kind: StringOr<'_>) -> napi::Result<String> {
+pub fn generate_request_id(env: Env, kind: StringOr<'_>) -> napi::Result<Latin1String> {
   let kind = match kind {
     Either::B(other) if is_undefined(&other)? => RequestIdKind::V7,
     Either::B(_) => return Err(type_error("kind", "one of 'v7' or 'v4'").throw(&env)),
@@ -62,19 +62,20 @@ pub fn generate_request_id(env: Env, kind: StringOr<'_>) -> napi::Result<String>
       }
     }
   };
-  run(&env, || Ok(ids::request_id(kind)))
+  run(&env, || Ok(Latin1String::from(ids::request_id(kind))))
 }
 
 /// A new 32-hex-digit W3C trace id (never all zeros).
 #[napi]
-pub fn generate_trace_id() -> String {
-  to_hex(&ids::trace_id())
+pub fn generate_trace_id() -> Latin1String {
+  // Latin-1 (one-byte) creation skips V8's UTF-8 decoding; ids are ASCII.
+  Latin1String::from(to_hex(&ids::trace_id()))
 }
 
 /// A new 16-hex-digit W3C span id (never all zeros).
 #[napi]
-pub fn generate_span_id() -> String {
-  to_hex(&ids::span_id())
+pub fn generate_span_id() -> Latin1String {
+  Latin1String::from(to_hex(&ids::span_id()))
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+'use strict';
+// Micro-benchmark: each id / trace-context operation, Rust via napi vs the
+// best plain-JS ways to do it. lib/request/ids.js uses the winner per
+// operation; rerun this after changing either side.
+//
+//   node benchmark/ids.js [--rounds N] [--ms M] [--json] [--filter text]
+//
+// Method: candidates of one operation run interleaved, round after round
+// (order rotated each round), each for ~M ms per round; the table reports
+// the median ns/op over the rounds and the ratio to the fastest candidate.
+// Each candidate gets its own freshly compiled loop so call sites stay
+// monomorphic and no candidate pays for another's type feedback.
+
+const crypto = require('node:crypto');
+const uuid = require('uuid');
+const native = require('../lib/native.js');
+const ids = require('../lib/request/ids.js');
+
+const js = ids._js;
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+const ROUNDS = Number(arg('--rounds', 9));
+const ROUND_MS = Number(arg('--ms', 25));
+const JSON_OUT = process.argv.includes('--json');
+const FILTER = arg('--filter', '');
+
+// ---------------------------------------------------------------------------
+// Alternative plain-JS implementations (candidates that lost stay here so
+// the comparison can be rerun).
+
+const hexPool = Buffer.allocUnsafe(4096);
+let hexPoolOffset = hexPool.length;
+const HEX = [];
+for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
+
+function traceIdToStringHex() {
+  if (hexPoolOffset + 16 > hexPool.length) {
+    crypto.randomFillSync(hexPool);
+    hexPoolOffset = 0;
+  }
+  const o = hexPoolOffset;
+  hexPoolOffset += 16;
+  return hexPool.toString('hex', o, o + 16);
+}
+
+function traceIdHexTable() {
+  if (hexPoolOffset + 16 > hexPool.length) {
+    crypto.randomFillSync(hexPool);
+    hexPoolOffset = 0;
+  }
+  const o = hexPoolOffset;
+  hexPoolOffset += 16;
+  let out = '';
+  for (let i = 0; i < 16; i++) out += HEX[hexPool[o + i]];
+  return out;
+}
+
+const u8 = new Uint8Array(16);
+function traceIdGetRandomValues() {
+  crypto.getRandomValues(u8);
+  return Buffer.from(u8.buffer, 0, 16).toString('hex');
+}
+
+function traceIdRandomBytes() {
+  return crypto.randomBytes(16).toString('hex');
+}
+
+const TRACEPARENT_RE = /^[ \t]*([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-[!-~]*)?[ \t]*$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+function parseTraceparentRegex(value) {
+  if (typeof value !== 'string' || value.length > 512) return null;
+  const m = TRACEPARENT_RE.exec(value);
+  if (m === null) return null;
+  const version = m[1];
+  if (version === 'ff' || (version === '00' && m[5] !== undefined)) return null;
+  if (m[2] === ZERO_TRACE || m[3] === ZERO_SPAN) return null;
+  const flags = parseInt(m[4], 16);
+  return { version, traceId: m[2], parentId: m[3], flags, sampled: (flags & 1) === 1 };
+}
+
+// ---------------------------------------------------------------------------
+// Inputs
+
+const TP_VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const TP_INVALID = '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01';
+const TS_TYPICAL = 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7';
+// 32 members, 470 characters: the largest kind of header that is accepted.
+const TS_FULL = Array.from({ length: 32 }, (_, i) => `vn${String(i).padStart(2, '0')}=v${i}abcdef`).join(',');
+const TS_ENTRIES = [['congo', 't61rcWkgMzE'], ['rojo', '00f067aa0ba902b7']];
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN_ID = '00f067aa0ba902b7';
+const RID_VALID = '0190d3a4-7b7c-7cc2-9a56-3a4a2b1c0d9e';
+const RID_OVERSIZE = 'a'.repeat(10000);
+const RID_INJECT = 'abc\r\nSet-Cookie: x=1';
+
+const operations = [
+  ['requestId v7', {
+    'rust generateRequestId()': () => native.generateRequestId(),
+    'js pooled fromCharCode v7': () => js.generateRequestId('v7'),
+    'uuid pkg v7()': () => uuid.v7(),
+  }],
+  ['requestId v4', {
+    "rust generateRequestId('v4')": () => native.generateRequestId('v4'),
+    'js pooled fromCharCode v4': () => js.generateRequestId('v4'),
+    'js crypto.randomUUID()': () => crypto.randomUUID(),
+    'uuid pkg v4()': () => uuid.v4(),
+  }],
+  ['traceId', {
+    'rust generateTraceId()': () => native.generateTraceId(),
+    'js pooled fromCharCode': () => js.generateTraceId(),
+    'js pooled buf.toString(hex)': traceIdToStringHex,
+    'js pooled hex table concat': traceIdHexTable,
+    'js getRandomValues+hex': traceIdGetRandomValues,
+    'js randomBytes(16).hex': traceIdRandomBytes,
+  }],
+  ['spanId', {
+    'rust generateSpanId()': () => native.generateSpanId(),
+    'js pooled fromCharCode': () => js.generateSpanId(),
+  }],
+  ['parseTraceparent valid', {
+    'rust parseTraceparent': () => native.parseTraceparent(TP_VALID),
+    'js charCode scanner': () => js.parseTraceparent(TP_VALID),
+    'js regex': () => parseTraceparentRegex(TP_VALID),
+  }],
+  ['parseTraceparent invalid', {
+    'rust parseTraceparent': () => native.parseTraceparent(TP_INVALID),
+    'js charCode scanner': () => js.parseTraceparent(TP_INVALID),
+    'js regex': () => parseTraceparentRegex(TP_INVALID),
+  }],
+  ['formatTraceparent', {
+    'rust formatTraceparent': () => native.formatTraceparent(TRACE_ID, SPAN_ID, 1),
+    'js formatTraceparent': () => js.formatTraceparent({ traceId: TRACE_ID, spanId: SPAN_ID, flags: 1 }),
+  }],
+  ['parseTracestate 2 entries', {
+    'rust parseTracestate': () => native.parseTracestate(TS_TYPICAL),
+    'js parseTracestate': () => js.parseTracestate(TS_TYPICAL),
+  }],
+  ['parseTracestate 32 entries', {
+    'rust parseTracestate': () => native.parseTracestate(TS_FULL),
+    'js parseTracestate': () => js.parseTracestate(TS_FULL),
+  }],
+  ['formatTracestate 2 entries', {
+    'rust formatTracestate': () => native.formatTracestate(TS_ENTRIES),
+    'js formatTracestate': () => js.formatTracestate(TS_ENTRIES),
+  }],
+  ['validateRequestId valid', {
+    'rust validateRequestId': () => native.validateRequestId(RID_VALID),
+    'js length + regex': () => js.validateRequestId(RID_VALID),
+  }],
+  ['validateRequestId CR/LF', {
+    'rust validateRequestId': () => native.validateRequestId(RID_INJECT),
+    'js length + regex': () => js.validateRequestId(RID_INJECT),
+  }],
+  ['validateRequestId 10k chars', {
+    'rust validateRequestId': () => native.validateRequestId(RID_OVERSIZE),
+    'js length + regex': () => js.validateRequestId(RID_OVERSIZE),
+  }],
+].filter(([name]) => name.includes(FILTER));
+
+// One freshly compiled loop per candidate (see header comment).
+function makeLoop() {
+  // eslint-disable-next-line no-new-func
+  return new Function('fn', 'n', `
+    let sink = 0;
+    for (let i = 0; i < n; i++) {
+      const r = fn();
+      // Read a char of string results: real callers use the string (log
+      // it, set a header), which makes V8 flatten lazily built strings.
+      if (r === null) sink++;
+      else if (typeof r === 'string') sink += r.charCodeAt(r.length - 1);
+      else sink += 2;
+    }
+    return sink;`);
+}
+
+function measure(candidate, ms) {
+  // Calibrate the batch so one timing covers ~1 ms.
+  let n = candidate.batch;
+  const deadline = process.hrtime.bigint() + BigInt(ms * 1e6);
+  let ops = 0;
+  let elapsed = 0n;
+  let sink = 0;
+  while (process.hrtime.bigint() < deadline) {
+    const t0 = process.hrtime.bigint();
+    sink += candidate.loop(candidate.fn, n);
+    const dt = process.hrtime.bigint() - t0;
+    elapsed += dt;
+    ops += n;
+    if (dt < 500000n) n *= 2;
+  }
+  candidate.batch = n;
+  if (sink === -1) console.log('unreachable');
+  return Number(elapsed) / ops;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const results = [];
+for (const [op, fns] of operations) {
+  const candidates = Object.entries(fns).map(([name, fn]) => ({ name, fn, loop: makeLoop(), batch: 64, samples: [] }));
+  for (const c of candidates) measure(c, 20); // warm-up: tier up before timing
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < candidates.length; k++) {
+      const c = candidates[(k + r) % candidates.length];
+      c.samples.push(measure(c, ROUND_MS));
+    }
+  }
+  const rows = candidates.map((c) => ({ op, candidate: c.name, nsPerOp: median(c.samples) }));
+  const best = Math.min(...rows.map((x) => x.nsPerOp));
+  for (const row of rows) row.ratio = row.nsPerOp / best;
+  results.push(...rows);
+}
+
+if (JSON_OUT) {
+  console.log(JSON.stringify({
+    node: process.version, rounds: ROUNDS, roundMs: ROUND_MS, results,
+  }, null, 2));
+} else {
+  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds x ${ROUND_MS} ms, median ns/op`);
+  const w = Math.max(...results.map((r) => r.op.length));
+  const cw = Math.max(...results.map((r) => r.candidate.length));
+  let last = '';
+  for (const r of results) {
+    if (r.op !== last && last !== '') console.log('');
+    console.log(`${(r.op === last ? '' : r.op).padEnd(w)}  ${r.candidate.padEnd(cw)}  ${r.nsPerOp.toFixed(1).padStart(8)} ns  ${r.ratio === 1 ? ' fastest' : `x${r.ratio.toFixed(2)}`.padStart(8)}`);
+    last = r.op;
+  }
+}
