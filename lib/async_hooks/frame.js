@@ -1,0 +1,110 @@
+'use strict';
+// The frame: one array that holds the stores of every one of our
+// AsyncLocalStorage instances, so the runtime propagates a single value per
+// async resource whatever the number of instances.
+//
+// Layout: [ownership, generation0, store0, generation1, store1, ...].
+// Each instance owns a slot; slot `s` occupies indexes 1+2s (generation) and
+// 2+2s (store). An entry exists only when the generation stored there equals
+// the owner's generation, so a slot recycled after its owner was garbage
+// collected never shows the old owner's store to the new one, and frames
+// never hold a reference to an instance (instances stay collectable).
+//
+// `ownership` is EXCLUSIVE while a single holder can reach the frame and
+// SHARED once anything else may hold it (propagated to a child resource,
+// carried by an AsyncContextFrame map). Shared frames are never changed;
+// an exclusive frame may be updated in place, which is what lets run() on
+// the promise-hook flavour avoid allocating, like the built-in's property
+// writes. The AsyncContextFrame flavour does not use ownership: its frames
+// are only reachable through the built-in's maps and never updated in place
+// (but by disable(), which mirrors the built-in deleting from its map).
+
+const { ReflectApply } = require('./primordials');
+
+const EXCLUSIVE = 0;
+const SHARED = 1;
+const FIRST_INDEX = 1;
+
+// Generation 0 is never handed out, so a zero-filled slot is "no entry".
+const generations = [];
+const freeSlots = [];
+const onRelease = [];
+
+const registry = new FinalizationRegistry((slot) => {
+  for (let i = 0; i < onRelease.length; i++) onRelease[i](slot);
+  freeSlots.push(slot);
+});
+
+/**
+ * Reserves a slot for `owner` until it is garbage collected.
+ * @returns {{ slot: number, index: number, generation: number }}
+ */
+function allocateSlot(owner) {
+  let slot = freeSlots.pop();
+  if (slot === undefined) {
+    slot = generations.length;
+    generations.push(0);
+  }
+  const generation = ++generations[slot];
+  registry.register(owner, slot);
+  return { slot, index: indexOfSlot(slot), generation };
+}
+
+function indexOfSlot(slot) {
+  return FIRST_INDEX + slot * 2;
+}
+
+/** Registers a callback run with the slot number when its owner is collected. */
+function onSlotReleased(callback) {
+  onRelease.push(callback);
+}
+
+const ArrayPrototypeSlice = Array.prototype.slice;
+
+/** An exclusive copy of `frame` (which may be undefined: no stores yet). */
+function copyFrame(frame) {
+  if (frame === undefined) return [EXCLUSIVE];
+  // slice() is V8's fastest copy of a packed array; taken from the
+  // prototype at load so later user patches of Array don't reach frames.
+  const next = ReflectApply(ArrayPrototypeSlice, frame, []);
+  next[0] = EXCLUSIVE;
+  return next;
+}
+
+/** Sets the entry at `index` in an exclusive frame, growing it if needed. */
+function setEntry(frame, index, generation, store) {
+  // Zero-fill up to the slot so the array stays packed (faster reads).
+  for (let i = frame.length; i < index; i += 2) {
+    frame[i] = 0;
+    frame[i + 1] = undefined;
+  }
+  frame[index] = generation;
+  frame[index + 1] = store;
+}
+
+/** An exclusive copy of `frame` whose entry at `index` is (`generation`, `store`). */
+function frameWith(frame, index, generation, store) {
+  const next = copyFrame(frame);
+  setEntry(next, index, generation, store);
+  return next;
+}
+
+/** An exclusive copy of `frame` without the entry at `index`. */
+function frameWithout(frame, index) {
+  const next = copyFrame(frame);
+  next[index] = 0;
+  next[index + 1] = undefined;
+  return next;
+}
+
+module.exports = {
+  EXCLUSIVE,
+  SHARED,
+  FIRST_INDEX,
+  allocateSlot,
+  indexOfSlot,
+  onSlotReleased,
+  setEntry,
+  frameWith,
+  frameWithout,
+};

@@ -1,0 +1,108 @@
+'use strict';
+// AsyncLocalStorage for Nodes whose built-in runs on AsyncContextFrame
+// (Node 24+ by default, Node 22 with --experimental-async-context-frame).
+//
+// The built-in copies the whole instance map twice per run(), so its cost
+// grows with the number of live instances. Here every instance of ours is a
+// slot of one frame array, and that array is the value of a single built-in
+// instance (the carrier): V8 propagates it for free, and run() copies a
+// one-entry map whatever the number of our instances.
+//
+// Each method mirrors internal/async_local_storage/async_context_frame.js
+// step by step (the "map" being our frame), so observable behaviour is the
+// built-in's: run() restores with enterWith(prior), exit() is run(undefined),
+// disable() deletes from the current frame in place.
+
+const { AsyncResource } = require('node:async_hooks');
+const { ObjectIs, ReflectApply } = require('./primordials');
+const { allocateSlot, frameWith } = require('./frame');
+const {
+  BuiltinAsyncLocalStorage,
+  supportsOptions,
+  supportsWithScope,
+  throwInvalidOptions,
+} = require('./mechanism');
+const RunScope = require('./run_scope');
+
+const carrier = new BuiltinAsyncLocalStorage();
+const kEmptyObject = Object.freeze({ __proto__: null });
+
+class AsyncLocalStorage {
+  #index;
+  #generation;
+  #defaultValue = undefined;
+  #name = undefined;
+
+  constructor(options = kEmptyObject) {
+    if (supportsOptions) {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        throwInvalidOptions(options);
+      }
+      this.#defaultValue = options.defaultValue;
+      if (options.name !== undefined) {
+        this.#name = `${options.name}`;
+      }
+    }
+    const { index, generation } = allocateSlot(this);
+    this.#index = index;
+    this.#generation = generation;
+  }
+
+  get name() { return this.#name || ''; }
+
+  static bind(fn) {
+    return AsyncResource.bind(fn);
+  }
+
+  static snapshot() {
+    return AsyncLocalStorage.bind((cb, ...args) => cb(...args));
+  }
+
+  disable() {
+    const frame = carrier.getStore();
+    if (frame !== undefined && frame[this.#index] === this.#generation) {
+      // In place, like the built-in's delete on the current frame: every
+      // continuation that captured this frame loses the store too.
+      frame[this.#index] = 0;
+      frame[this.#index + 1] = undefined;
+    }
+  }
+
+  enterWith(data) {
+    carrier.enterWith(frameWith(carrier.getStore(), this.#index, this.#generation, data));
+  }
+
+  run(data, fn, ...args) {
+    const prior = this.getStore();
+    if (ObjectIs(prior, data)) {
+      return ReflectApply(fn, null, args);
+    }
+    this.enterWith(data);
+    try {
+      return ReflectApply(fn, null, args);
+    } finally {
+      this.enterWith(prior);
+    }
+  }
+
+  exit(fn, ...args) {
+    return this.run(undefined, fn, ...args);
+  }
+
+  getStore() {
+    const frame = carrier.getStore();
+    if (frame !== undefined && frame[this.#index] === this.#generation) {
+      return frame[this.#index + 1];
+    }
+    return this.#defaultValue;
+  }
+
+  withScope(store) {
+    return new RunScope(this, store);
+  }
+}
+
+if (!supportsOptions) delete AsyncLocalStorage.prototype.name;
+if (!supportsWithScope) delete AsyncLocalStorage.prototype.withScope;
+
+module.exports = AsyncLocalStorage;

@@ -1,0 +1,250 @@
+'use strict';
+// AsyncLocalStorage for Nodes whose built-in runs on promise hooks
+// (Node 20 and 22 by default, Node 24+ with --no-async-context-frame).
+//
+// The built-in copies one property per enabled instance onto every new
+// async resource, so each `await` pays for every instance. Here one init
+// hook copies one property (the frame holding all of our instances' stores)
+// whatever the number of instances, and reads/writes go straight to the
+// current execution resource, as the built-in does.
+//
+// Each method mirrors internal/async_local_storage/async_hooks.js (Node 24+)
+// or the class in async_hooks.js (Node 20/22): the per-instance property on
+// a resource is our instance's entry in that resource's frame. A frame that
+// was propagated to a child is shared and replaced by a copy on the next
+// change, so a child keeps the stores it was created with; a frame only the
+// current resource holds is updated in place, without allocating.
+
+const {
+  AsyncResource,
+  createHook,
+  executionAsyncResource,
+} = require('node:async_hooks');
+const {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSplice,
+  ObjectIs,
+  ReflectApply,
+} = require('./primordials');
+const {
+  EXCLUSIVE,
+  SHARED,
+  FIRST_INDEX,
+  allocateSlot,
+  indexOfSlot,
+  onSlotReleased,
+  setEntry,
+  frameWith,
+  frameWithout,
+} = require('./frame');
+const {
+  supportsOptions,
+  supportsWithScope,
+  enablesOnConstruction,
+  throwInvalidOptions,
+} = require('./mechanism');
+const RunScope = require('./run_scope');
+
+const kFrame = Symbol('fast-async-hooks.frame');
+const kEmptyObject = Object.freeze({ __proto__: null });
+
+// Enabled instances, held strongly exactly like the built-in's storageList.
+const storageList = [];
+
+// Disabled instances keep their entries in existing frames, but the built-in
+// does not propagate a disabled instance's store to new resources, so those
+// entries are stripped on propagation: index -> generation while disabled.
+const disabledGenerations = [];
+let disabledCount = 0;
+
+function markDisabled(index, generation) {
+  disabledGenerations[index] = generation;
+  disabledCount++;
+}
+
+function unmarkDisabled(index) {
+  if (disabledGenerations[index] !== undefined) {
+    disabledGenerations[index] = undefined;
+    disabledCount--;
+  }
+}
+
+onSlotReleased((slot) => unmarkDisabled(indexOfSlot(slot)));
+
+function withoutDisabled(frame) {
+  let next = frame;
+  for (let index = FIRST_INDEX; index < frame.length; index += 2) {
+    const generation = disabledGenerations[index];
+    if (generation !== undefined && frame[index] === generation) {
+      next = frameWithout(next, index);
+    }
+  }
+  return next;
+}
+
+const storageHook = createHook({
+  init(asyncId, type, triggerAsyncId, resource) {
+    // Value of executionAsyncResource() is always a non null object.
+    let frame = executionAsyncResource()[kFrame];
+    if (frame !== undefined) {
+      if (disabledCount !== 0) frame = withoutDisabled(frame);
+      frame[0] = SHARED;
+    }
+    resource[kFrame] = frame;
+  },
+});
+
+// The per-resource write of the built-in: in place when the resource is the
+// frame's only holder, else on a copy (children keep what they captured).
+function setStore(resource, index, generation, store) {
+  const frame = resource[kFrame];
+  if (frame !== undefined && frame[0] === EXCLUSIVE) {
+    setEntry(frame, index, generation, store);
+  } else {
+    resource[kFrame] = frameWith(frame, index, generation, store);
+  }
+}
+
+function deleteStore(resource, index) {
+  const frame = resource[kFrame];
+  if (frame === undefined || index >= frame.length || frame[index] === 0) return;
+  if (frame[0] === EXCLUSIVE) {
+    frame[index] = 0;
+    frame[index + 1] = undefined;
+  } else {
+    resource[kFrame] = frameWithout(frame, index);
+  }
+}
+
+class AsyncLocalStorage {
+  #index;
+  #generation;
+  #defaultValue = undefined;
+  #name = undefined;
+
+  constructor(options = kEmptyObject) {
+    this.kResourceStore = Symbol('kResourceStore');
+    this.enabled = false;
+    if (supportsOptions) {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        throwInvalidOptions(options);
+      }
+      this.#defaultValue = options.defaultValue;
+      if (options.name !== undefined) {
+        this.#name = `${options.name}`;
+      }
+    }
+    const { index, generation } = allocateSlot(this);
+    this.#index = index;
+    this.#generation = generation;
+    if (enablesOnConstruction) this._enable();
+  }
+
+  get name() { return this.#name || ''; }
+
+  static bind(fn) {
+    return AsyncResource.bind(fn);
+  }
+
+  static snapshot() {
+    return AsyncLocalStorage.bind((cb, ...args) => cb(...args));
+  }
+
+  disable() {
+    if (this.enabled) {
+      this.enabled = false;
+      // If this.enabled, the instance must be in storageList
+      ArrayPrototypeSplice(storageList, ArrayPrototypeIndexOf(storageList, this), 1);
+      markDisabled(this.#index, this.#generation);
+      if (storageList.length === 0) {
+        storageHook.disable();
+      }
+    }
+  }
+
+  _enable() {
+    if (!this.enabled) {
+      this.enabled = true;
+      ArrayPrototypePush(storageList, this);
+      unmarkDisabled(this.#index);
+      storageHook.enable();
+    }
+  }
+
+  // Propagate this instance's store from a parent resource to a child one.
+  _propagate(resource, triggerResource, type) {
+    if (this.enabled) {
+      const parent = triggerResource[kFrame];
+      const has = parent !== undefined && parent[this.#index] === this.#generation;
+      setStore(resource, this.#index, this.#generation, has ? parent[this.#index + 1] : undefined);
+    }
+  }
+
+  enterWith(store) {
+    this._enable();
+    setStore(executionAsyncResource(), this.#index, this.#generation, store);
+  }
+
+  run(store, callback, ...args) {
+    // Avoid creation of an AsyncResource if store is already active
+    if (ObjectIs(store, this.getStore())) {
+      return ReflectApply(callback, null, args);
+    }
+
+    this._enable();
+
+    const index = this.#index;
+    const generation = this.#generation;
+    const resource = executionAsyncResource();
+    const frame = resource[kFrame];
+    // What the built-in would read as the old property value.
+    const hadEntry = frame !== undefined && frame[index] === generation;
+    const oldStore = hadEntry ? frame[index + 1] : undefined;
+
+    setStore(resource, index, generation, store);
+
+    try {
+      return ReflectApply(callback, null, args);
+    } finally {
+      // The built-in writes the old value back, creating the property if
+      // there was none; an entry holding undefined then hides defaultValue.
+      if (hadEntry || this.#defaultValue !== undefined) {
+        setStore(resource, index, generation, oldStore);
+      } else {
+        deleteStore(resource, index);
+      }
+    }
+  }
+
+  exit(callback, ...args) {
+    if (!this.enabled) {
+      return ReflectApply(callback, null, args);
+    }
+    this.disable();
+    try {
+      return ReflectApply(callback, null, args);
+    } finally {
+      this._enable();
+    }
+  }
+
+  getStore() {
+    if (this.enabled) {
+      const frame = executionAsyncResource()[kFrame];
+      if (frame !== undefined && frame[this.#index] === this.#generation) {
+        return frame[this.#index + 1];
+      }
+    }
+    return this.#defaultValue;
+  }
+
+  withScope(store) {
+    return new RunScope(this, store);
+  }
+}
+
+if (!supportsOptions) delete AsyncLocalStorage.prototype.name;
+if (!supportsWithScope) delete AsyncLocalStorage.prototype.withScope;
+
+module.exports = AsyncLocalStorage;
