@@ -7,6 +7,10 @@
 //! (O(1) in V8) before they are copied out, so an oversized header is never
 //! copied. Bad option types throw Node-style errors through `error.rs`.
 
+// Under `cargo test` napi-derive compiles out the registration that
+// references these functions, so they look unused there.
+#![cfg_attr(test, allow(dead_code))]
+
 use napi::bindgen_prelude::{Array, Either, Latin1String, Unknown};
 use napi::{Env, JsString, JsStringUtf8, ValueType};
 use napi_derive::napi;

@@ -41,12 +41,12 @@ pub struct Traceparent {
 }
 
 impl Traceparent {
-  pub fn sampled(&self) -> bool {
+  pub fn sampled(self) -> bool {
     self.flags & FLAG_SAMPLED != 0
   }
 
   /// Formats as `vv-trace-parent-ff` with this value's own version.
-  pub fn to_header(&self) -> String {
+  pub fn to_header(self) -> String {
     format!(
       "{}-{}-{}-{}",
       to_hex(&[self.version]),
