@@ -1,0 +1,25 @@
+// Public types of fast-async-hooks.
+//
+// The node:async_hooks surface is typed by re-exporting @types/node's own
+// declarations: our AsyncLocalStorage behaves exactly like the built-in one
+// of the running Node, so code written against the built-in type-checks
+// unchanged when its import is swapped.
+
+export {
+  AsyncLocalStorage,
+  AsyncResource,
+  createHook,
+  executionAsyncId,
+  executionAsyncResource,
+  triggerAsyncId,
+  asyncWrapProviders,
+} from 'node:async_hooks';
+
+export type {
+  AsyncHook,
+  AsyncLocalStorageOptions,
+  AsyncResourceOptions,
+  HookCallbacks,
+} from 'node:async_hooks';
+
+export * from './lib/request/index';
