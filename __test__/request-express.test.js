@@ -116,6 +116,23 @@ test("context survives req.on('data'/'end') and res.on('finish') across chunked 
   for (const f of finished) assert.strictEqual(f.seen.requestId, f.id);
 });
 
+test("Express's own final handler (no error middleware) keeps the ids on its 500", async () => {
+  const app = express();
+  app.use(expressContext());
+  app.set('env', 'test'); // finalhandler prints errors outside 'test'
+  app.get('/', () => { throw new Error('unhandled'); });
+  const bare = http.createServer(app);
+  const bport = await h.listen(bare);
+  try {
+    const r = await h.request(bport, { headers: { 'x-request-id': 'final-1' } });
+    assert.strictEqual(r.status, 500);
+    assert.strictEqual(r.headers['x-request-id'], 'final-1');
+    assert.match(r.headers.traceparent, h.TRACEPARENT);
+  } finally {
+    await h.close(bare);
+  }
+});
+
 test('error middleware sees the failing request, sync throw and async rejection', async () => {
   for (const path of ['/throw', '/reject']) {
     const tp = `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01`;

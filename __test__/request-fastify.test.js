@@ -144,3 +144,10 @@ test('error handler and 404 responses keep the ids', async () => {
   assert.match(nf.headers['x-request-id'], h.UUID_V7);
   assert.match(nf.headers.traceparent, h.TRACEPARENT);
 });
+
+test('bad plugin options reject registration with a Node-style TypeError', async () => {
+  const bad = Fastify();
+  bad.register(fastifyContext, { trustIncoming: 'yes' });
+  await assert.rejects(bad.ready(), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  await bad.close().catch(() => {});
+});

@@ -38,6 +38,14 @@ class RequestContextData {
   }
 }
 
+// The parser already validated every member; formatTracestate would check
+// them all again, so the normalized header is joined here.
+function joinTracestate(entries) {
+  let out = entries[0][0] + '=' + entries[0][1];
+  for (let i = 1; i < entries.length; i++) out += ',' + entries[i][0] + '=' + entries[i][1];
+  return out;
+}
+
 function headerOf(headers, name) {
   return headers === undefined || headers === null ? undefined : headers[name];
 }
@@ -54,7 +62,7 @@ function contextFromHeaders(headers, options, req) {
     if (parent !== null) {
       // tracestate only means something next to a valid traceparent (W3C §3.3).
       const entries = ids.parseTracestate(headerOf(headers, 'tracestate'));
-      if (entries !== null && entries.length > 0) traceState = ids.formatTracestate(entries);
+      if (entries !== null && entries.length > 0) traceState = joinTracestate(entries);
     }
   }
   if (requestId === null) requestId = newRequestId(options, req);
