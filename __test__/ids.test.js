@@ -206,3 +206,30 @@ test('differential: JS and Rust request id validation agree on random and advers
   // The generator must exercise both outcomes, or the test proves nothing.
   assert.ok(accepted > 1000 && accepted < 19000, `accepted ${accepted}`);
 });
+
+// Last in the file: it leaves the shared v7 clock state in 2030.
+test('UUID v7 stays sorted when many ids share a millisecond or the clock goes back', (t) => {
+  // The façade and its JS twin share one v7 state: give each a later start.
+  for (const [i, impl] of [ids, js].entries()) {
+    const start = Date.UTC(2030, 0, 1 + i);
+    let now = start;
+    t.mock.method(Date, 'now', () => now);
+    try {
+      // A frozen clock: 10000 ids in "one" millisecond overflow the 12-bit
+      // counter several times, which must borrow the next milliseconds.
+      const frozen = Array.from({ length: 10000 }, () => impl.generateRequestId());
+      now -= 5000; // the clock jumps back
+      const after = Array.from({ length: 100 }, () => impl.generateRequestId());
+      const list = [...frozen, ...after];
+      for (let i = 1; i < list.length; i++) assert.ok(list[i - 1] < list[i], `${i}: ${list[i - 1]} !< ${list[i]}`);
+      const msOf = (id) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+      assert.strictEqual(msOf(frozen[0]), start);
+      // At least 2048 ids fit in a millisecond before it borrows the next.
+      assert.ok(msOf(frozen[2047]) === msOf(frozen[0]));
+      assert.ok(msOf(frozen[9999]) - msOf(frozen[0]) <= 5, 'borrows at most a few ms');
+      for (const id of list) assert.match(id, UUID_RE);
+    } finally {
+      t.mock.restoreAll();
+    }
+  }
+});

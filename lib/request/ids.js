@@ -61,7 +61,9 @@ function describe(value) {
 // and a napi call (benchmark/ids.js). Pool bytes are used once, never reused.
 
 const POOL_SIZE = 4096;
-const pool = Buffer.allocUnsafe(POOL_SIZE);
+// Its own allocation, never a slice of Node's shared Buffer pool, so no
+// other Buffer's `.buffer` can see the random bytes of ids to come.
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
 function takeRandom(n) {
