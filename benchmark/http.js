@@ -64,6 +64,24 @@ function startServer(framework, impl, instances) {
   });
 }
 
+let cpuSeq = 0;
+// CPU time (user + system, microseconds) the server process has used so far.
+function serverCpu(server) {
+  const seq = ++cpuSeq;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no cpu reply')), 5000);
+    const onMessage = (m) => {
+      if (m && m.type === 'cpu' && m.seq === seq) {
+        clearTimeout(timer);
+        server.child.off('message', onMessage);
+        resolve(m.usage.user + m.usage.system);
+      }
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ type: 'cpu', seq });
+  });
+}
+
 function get(port, id) {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/', headers: { 'x-request-id': id } }, (res) => {
@@ -116,7 +134,7 @@ async function main() {
       const impls = ['builtin', 'ours'];
       if (framework === 'express') impls.push('cls');
       if (hasRegister) impls.push('register');
-      groups.push({ framework, instances, impls, reqs: {}, latency: {}, errors: {}, median: {} });
+      groups.push({ framework, instances, impls, reqs: {}, cpuPerReq: {}, latency: {}, errors: {}, median: {}, cpuMedian: {} });
     }
   }
   let driverWarm = false;
@@ -129,6 +147,7 @@ async function main() {
         await verify(s);
         g.reqs[s.impl] = [];
         g.latency[s.impl] = [];
+        g.cpuPerReq[s.impl] = [];
         g.errors[s.impl] = 0;
       }
       if (opts.warmup > 0) {
@@ -138,18 +157,25 @@ async function main() {
       }
       for (let r = 0; r < opts.rounds; r++) {
         for (const s of rotate(servers, r)) {
+          const cpu0 = await serverCpu(s);
           const res = await load(s.port, opts.duration);
+          const cpu1 = await serverCpu(s);
           g.reqs[s.impl].push(res.requests.average);
+          g.cpuPerReq[s.impl].push(res.requests.total ? (cpu1 - cpu0) / res.requests.total : null);
           g.latency[s.impl].push(res.latency.p99);
           g.errors[s.impl] += res.errors + res.timeouts + res.non2xx;
-          log(`  round ${r + 1}/${opts.rounds} ${s.impl}: ${Math.round(res.requests.average)} req/s`);
+          log(`  round ${r + 1}/${opts.rounds} ${s.impl}: ${Math.round(res.requests.average)} req/s, ${((cpu1 - cpu0) / res.requests.total).toFixed(1)} µs server CPU/req`);
         }
       }
       for (const s of servers) await verify(s);
     } finally {
       for (const s of servers) s.child.kill();
     }
-    for (const impl of g.impls) g.median[impl] = median(g.reqs[impl]);
+    for (const impl of g.impls) {
+      g.median[impl] = median(g.reqs[impl]);
+      g.cpuMedian[impl] = median(g.cpuPerReq[impl]);
+    }
+    g.cpuBuiltinOverOurs = ratio(g.cpuMedian.builtin, g.cpuMedian.ours);
     g.latencyP99Median = Object.fromEntries(g.impls.map((i) => [i, median(g.latency[i])]));
     g.oursOverBuiltin = ratio(g.median.ours, g.median.builtin);
     g.oursOverCls = ratio(g.median.ours, g.median.cls);
@@ -170,7 +196,7 @@ async function main() {
   };
   const flagText = process.execArgv.length ? ` ${process.execArgv.join(' ')}` : '';
   console.log(`\nfast-async-hooks HTTP benchmark - node ${process.version}${flagText} - ${result.date}`);
-  console.log(`req/s medians of ${opts.rounds} interleaved ${opts.duration} s autocannon runs, ${opts.connections} connections; ratios > 1 mean ours serves more\n`);
+  console.log(`req/s medians of ${opts.rounds} interleaved ${opts.duration} s autocannon runs, ${opts.connections} connections; ratios > 1 mean ours serves more; server CPU µs/req = server process CPU time / requests served\n`);
   console.log(httpTable(result));
   if (opts.json) {
     fs.mkdirSync(path.dirname(path.resolve(opts.json)), { recursive: true });
@@ -179,14 +205,17 @@ async function main() {
   }
 }
 
-function httpTable(res, label) {
-  const header = [label ? 'node' : 'server', ...(label ? ['server'] : []), 'built-in req/s', 'ours req/s', 'cls-hooked req/s', 'register req/s', 'ours/built-in', 'ours/cls-hooked', 'register/built-in', 'errors'];
+function httpTable(res) {
+  const header = ['server', 'built-in req/s', 'ours req/s', 'cls-hooked req/s', 'register req/s', 'ours/built-in', 'ours/cls-hooked', 'register/built-in',
+    'server CPU µs/req built-in', 'ours', 'cls-hooked', 'register', 'errors'];
   const rows = res.groups.map((g) => {
     const name = `${g.framework}, ${g.instances} instance${g.instances > 1 ? 's' : ''}`;
     const v = (k) => (g.median[k] == null ? '–' : fmtNum(g.median[k]));
+    const c = (k) => (g.cpuMedian && g.cpuMedian[k] != null ? fmtNum(g.cpuMedian[k]) : '–');
     const errors = Object.values(g.errors).reduce((a, b) => a + b, 0);
-    return [...(label ? [label] : []), name, v('builtin'), v('ours'), v('cls'), v('register'),
-      fmtRatio(g.oursOverBuiltin), fmtRatio(g.oursOverCls), fmtRatio(g.registerOverBuiltin), String(errors)];
+    return [name, v('builtin'), v('ours'), v('cls'), v('register'),
+      fmtRatio(g.oursOverBuiltin), fmtRatio(g.oursOverCls), fmtRatio(g.registerOverBuiltin),
+      c('builtin'), c('ours'), c('cls'), c('register'), String(errors)];
   });
   return markdownTable(header, rows);
 }

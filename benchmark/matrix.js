@@ -4,7 +4,7 @@
 // configuration the project supports, then writes
 // benchmark/results/<date>-matrix.json and .md (one markdown table per case).
 //
-//   node benchmark/matrix.js [--http] [--quick] [--only <regex>]
+//   node benchmark/matrix.js [--http] [--quick] [--rounds n] [--only <regex>]
 //        [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
 //        [--http-duration s] [--http-rounds n] [--out <basename>]
 
@@ -25,7 +25,7 @@ const CONFIGS = [
   { id: '26-noframe', major: 26, flags: ['--no-async-context-frame'] },
 ];
 
-const o = { http: false, quick: false, only: null, configs: null, httpDuration: 5, httpRounds: 3, out: null, skipMicro: false };
+const o = { http: false, quick: false, rounds: null, only: null, configs: null, httpDuration: 5, httpRounds: 3, out: null, skipMicro: false };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -33,12 +33,13 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--http-only') { o.http = true; o.skipMicro = true; }
   else if (a === '--quick') o.quick = true;
   else if (a === '--only') o.only = argv[++i];
+  else if (a === '--rounds') o.rounds = Number(argv[++i]);
   else if (a === '--configs') o.configs = argv[++i].split(',');
   else if (a === '--http-duration') o.httpDuration = Number(argv[++i]);
   else if (a === '--http-rounds') o.httpRounds = Number(argv[++i]);
   else if (a === '--out') o.out = argv[++i];
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node benchmark/matrix.js [--http | --http-only] [--quick] [--only <regex>] [--configs 20,22,22-frame,24,24-noframe,26,26-noframe] [--http-duration s] [--http-rounds n] [--out <basename>]');
+    console.log('usage: node benchmark/matrix.js [--http | --http-only] [--quick] [--rounds n] [--only <regex>] [--configs 20,22,22-frame,24,24-noframe,26,26-noframe] [--http-duration s] [--http-rounds n] [--out <basename>]');
     process.exit(0);
   } else throw new Error(`unknown argument ${a}`);
 }
@@ -76,6 +77,7 @@ for (const c of configs) {
     const args = ['--quiet'];
     if (o.quick) args.push('--quick');
     if (o.only) args.push('--only', o.only);
+    if (o.rounds) args.push('--rounds', String(o.rounds));
     const res = runJson(bins[c.major], c.flags, 'micro.js', args, label);
     if (res) micro.push(res);
   }

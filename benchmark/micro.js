@@ -4,7 +4,11 @@
 // fast-async-hooks (ours) vs cls-hooked, on the Node running this script
 // (flags such as --no-async-context-frame are passed on to every child).
 //
-//   node benchmark/micro.js [--json <file>] [--quick] [--rounds N] [--only <regex>]
+//   node benchmark/micro.js [--json <file>] [--quick] [--rounds N] [--only <regex>] [--clock cpu|wall]
+//
+// --clock cpu (default) times with the CPU time of the child process (all
+// its threads), so time spent waiting for a core on a shared machine is not
+// counted; --clock wall uses process.hrtime.
 //
 // This process only drives: every case runs in child processes
 // (benchmark/lib/micro-child.js) so no implementation's hooks or instances
@@ -21,7 +25,7 @@ const { microTable } = require('./lib/report');
 const CHILD = path.join(__dirname, 'lib', 'micro-child.js');
 
 function parseArgs(argv) {
-  const opts = { json: null, quick: false, rounds: null, only: null, quiet: false };
+  const opts = { json: null, quick: false, rounds: null, only: null, quiet: false, clock: 'cpu' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = argv[++i];
@@ -29,8 +33,12 @@ function parseArgs(argv) {
     else if (a === '--rounds') opts.rounds = Number(argv[++i]);
     else if (a === '--only') opts.only = new RegExp(argv[++i]);
     else if (a === '--quiet') opts.quiet = true;
+    else if (a === '--clock') {
+      opts.clock = argv[++i];
+      if (opts.clock !== 'cpu' && opts.clock !== 'wall') throw new Error('--clock must be cpu or wall');
+    }
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node benchmark/micro.js [--json <file>] [--quick] [--rounds N] [--only <regex>] [--quiet]');
+      console.log('usage: node benchmark/micro.js [--json <file>] [--quick] [--rounds N] [--only <regex>] [--clock cpu|wall] [--quiet]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -48,6 +56,7 @@ const R = {
 };
 
 function runChild(spec, extraFlags = []) {
+  spec = { ...spec, clock: opts.clock };
   const out = execFileSync(process.execPath,
     [...process.execArgv, ...extraFlags, CHILD, JSON.stringify(spec)],
     { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -120,7 +129,7 @@ for (let r = 0; r < R.asyncRounds; r++) {
   for (const a of awaitTodo) {
     log(`await ${a.live} live, round ${r + 1}/${R.asyncRounds}`);
     for (const impl of rotate(a.c.impls, r)) {
-      const res = runChild({ kind: 'await', impl, live: a.live, samples: 3, sampleMs: opts.quick ? 25 : 40 });
+      const res = runChild({ kind: 'await', impl, live: a.live, samples: opts.quick ? 3 : 5, sampleMs: opts.quick ? 20 : 30 });
       a.c.samples[impl].push(median(res.samples));
     }
   }
@@ -188,13 +197,14 @@ const result = {
   gitRev,
   oursIsBuiltin,
   seconds: (Date.now() - started) / 1000,
+  clock: opts.clock,
   rounds: R,
   cases,
 };
 
 const flagText = process.execArgv.length ? ` ${process.execArgv.join(' ')}` : '';
 console.log(`\nfast-async-hooks micro benchmarks - node ${process.version}${flagText} - ${result.date}`);
-console.log(`ns/op (bytes for memory), medians; ratios > 1 mean ours is faster/smaller. load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${result.seconds.toFixed(0)} s\n`);
+console.log(`ns/op of ${opts.clock === 'cpu' ? 'process CPU time' : 'wall time'} (bytes for memory), medians; ratios > 1 mean ours is faster/smaller. load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${result.seconds.toFixed(0)} s\n`);
 if (oursIsBuiltin) console.log('NOTE: fast-async-hooks still re-exports the built-in AsyncLocalStorage; "ours" measures the built-in again.\n');
 console.log(microTable(result));
 

@@ -92,4 +92,8 @@ const stop = () => {
   process.exit(0);
 };
 process.on('disconnect', stop);
+// The driver asks for this process's CPU time around every load run.
+process.on('message', (m) => {
+  if (m && m.type === 'cpu') process.send({ type: 'cpu', seq: m.seq, usage: process.cpuUsage() });
+});
 setTimeout(stop, MAX_LIFETIME_MS).unref();

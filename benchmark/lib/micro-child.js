@@ -19,7 +19,15 @@
 
 const { loadImpl, enterAll } = require('./impls');
 
-const now = () => Number(process.hrtime.bigint());
+// Clock: 'cpu' = CPU time of this whole process (all threads, microsecond
+// resolution), so time spent descheduled on a shared machine is not counted;
+// 'wall' = process.hrtime. Chosen by spec.clock (micro.js --clock).
+const wallNow = () => Number(process.hrtime.bigint());
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+let now = cpuNow;
 
 function makeStores(n, tag) {
   return Array.from({ length: n }, (_, i) => ({ lib: i, id: `${tag}-${i}` }));
@@ -107,6 +115,7 @@ async function awaitCase(spec) {
       if (ns >= 20e6) { n = Math.max(100, Math.ceil(n * (spec.sampleMs * 1e6) / ns)); break; }
       n *= 2;
     }
+    await sample(n); // warm-up at full length
     const samples = [];
     for (let s = 0; s < spec.samples; s++) samples.push(await sample(n));
     return samples;
@@ -208,6 +217,7 @@ async function memoryCase(spec) {
 
 async function main() {
   const spec = JSON.parse(process.argv[2]);
+  now = spec.clock === 'wall' ? wallNow : cpuNow;
   let result;
   switch (spec.kind) {
     case 'sync': result = syncCase(spec); break;

@@ -55,19 +55,22 @@ function httpMatrixTables(runs) {
   const out = [];
   for (const k of keys) {
     const [framework, n] = k.split('|');
-    const header = ['node', 'built-in req/s', 'ours req/s', 'cls-hooked req/s', 'register req/s', 'ours/built-in', 'ours/cls-hooked', 'register/built-in', 'errors'];
+    const header = ['node', 'built-in req/s', 'ours req/s', 'cls-hooked req/s', 'register req/s', 'ours/built-in', 'ours/cls-hooked', 'register/built-in',
+      'CPU µs/req built-in', 'ours', 'cls-hooked', 'register', 'built-in/ours CPU', 'errors'];
     const rows = [];
     for (const r of runs) {
       const g = r.groups.find((x) => `${x.framework}|${x.instances}` === k);
       if (!g) continue;
       const v = (i) => (g.median[i] == null ? '–' : fmtNum(g.median[i]));
       const errors = Object.values(g.errors).reduce((a, b) => a + b, 0);
+      const c = (i) => (g.cpuMedian && g.cpuMedian[i] != null ? fmtNum(g.cpuMedian[i]) : '–');
       rows.push([configLabel(r), v('builtin'), v('ours'), v('cls'), v('register'),
-        fmtRatio(g.oursOverBuiltin), fmtRatio(g.oursOverCls), fmtRatio(g.registerOverBuiltin), String(errors)]);
+        fmtRatio(g.oursOverBuiltin), fmtRatio(g.oursOverCls), fmtRatio(g.registerOverBuiltin),
+        c('builtin'), c('ours'), c('cls'), c('register'), fmtRatio(g.cpuBuiltinOverOurs), String(errors)]);
     }
     const first = runs.find((r) => r.options);
     const o = first ? first.options : {};
-    out.push(`#### HTTP: ${framework}, ${n} instance${n === '1' ? '' : 's'} (req/s, median of ${o.rounds} × ${o.duration} s, ${o.connections} connections)\n\n${markdownTable(header, rows)}`);
+    out.push(`#### HTTP: ${framework}, ${n} instance${n === '1' ? '' : 's'} (req/s and server-process CPU µs per request, medians of ${o.rounds} × ${o.duration} s, ${o.connections} connections)\n\n${markdownTable(header, rows)}`);
   }
   return out.join('\n\n');
 }
