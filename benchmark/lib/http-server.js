@@ -16,13 +16,18 @@
 // store; destination is a no-op stream) and returns { id }.
 
 const { randomUUID } = require('node:crypto');
-const { loadImpl, enterAll } = require('./impls');
+const { loadImpl, enterAll, ROOT } = require('./impls');
 
 const MAX_LIFETIME_MS = 15 * 60 * 1000;
 
 const [framework, implName, instancesArg] = process.argv.slice(2);
 const instances = Number(instancesArg) || 1;
 const impl = loadImpl(implName === 'register' ? 'builtin' : implName);
+if (implName === 'register') {
+  // -r register.js must have swapped the built-in export for ours.
+  const ours = require(require('node:path').join(ROOT, 'lib', 'async_hooks')).AsyncLocalStorage;
+  if (require('node:async_hooks').AsyncLocalStorage !== ours) throw new Error('register.js did not replace AsyncLocalStorage');
+}
 const storages = Array.from({ length: instances }, () => impl.create());
 const requestStorage = storages[0];
 
