@@ -23,3 +23,6 @@ export type {
 } from 'node:async_hooks';
 
 export * from './lib/request/index';
+
+/** Version of the loaded native addon; throws if the prebuilt binary is missing. */
+export function nativeVersion(): string;

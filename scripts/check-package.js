@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+'use strict';
+// Proves the prebuilt-binary path the way a user gets it:
+//   1. `npm pack` the main package and the linux-x64-gnu platform package
+//      (the built .node copied into npm/linux-x64-gnu, as napi-rs does);
+//   2. install both tarballs into a brand-new npm project outside the repo,
+//      with no Rust toolchain reachable on PATH;
+//   3. require('fast-async-hooks') there inside a small Express app, serve
+//      concurrent requests on 127.0.0.1 and check each saw its own context.
+// Needs `npm run build` first. Exits non-zero on any failure.
+
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const PLATFORM_DIR = path.join(ROOT, 'npm', 'linux-x64-gnu');
+const pkg = require('../package.json');
+const BINARY = `${pkg.napi.binaryName}.linux-x64-gnu.node`;
+
+function run(cmd, args, opts = {}) {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
+}
+
+function pack(dir, into) {
+  const out = run('npm', ['pack', '--silent', '--pack-destination', into], { cwd: dir }).trim().split('\n');
+  return path.join(into, out[out.length - 1]);
+}
+
+// PATH without any directory that holds cargo or rustc: the install must not
+// be able to build from source.
+function pathWithoutRust() {
+  return process.env.PATH.split(path.delimiter)
+    .filter((dir) => !['cargo', 'rustc'].some((tool) => fs.existsSync(path.join(dir, tool))))
+    .join(path.delimiter);
+}
+
+function main() {
+  const built = path.join(ROOT, BINARY);
+  if (!fs.existsSync(built)) throw new Error(`${BINARY} not found: run npm run build first`);
+  fs.copyFileSync(built, path.join(PLATFORM_DIR, BINARY));
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-package-'));
+  try {
+    const tarballs = [pack(ROOT, work), pack(PLATFORM_DIR, work)];
+    for (const t of tarballs) console.log(`packed ${path.basename(t)} (${fs.statSync(t).size} bytes)`);
+
+    // The main tarball must not carry the binary or Rust sources; the
+    // platform one must carry exactly the binary.
+    const listing = (t) => run('tar', ['-tzf', t]).split('\n').filter(Boolean);
+    const mainFiles = listing(tarballs[0]);
+    if (mainFiles.some((f) => f.endsWith('.node') || f.endsWith('.rs'))) {
+      throw new Error(`main tarball carries native or Rust files: ${mainFiles.join(', ')}`);
+    }
+    for (const f of ['package/index.js', 'package/index.d.ts', 'package/binding.js', 'package/register.js']) {
+      if (!mainFiles.includes(f)) throw new Error(`main tarball lacks ${f}`);
+    }
+    if (!listing(tarballs[1]).includes(`package/${BINARY}`)) throw new Error('platform tarball lacks the binary');
+
+    const app = path.join(work, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+    const env = { ...process.env, PATH: pathWithoutRust(), NODE_OPTIONS: '' };
+    const which = spawnSync('sh', ['-c', 'command -v cargo || command -v rustc'], { env });
+    if (which.status === 0) throw new Error('a Rust toolchain is still on PATH');
+
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'express@5'], { cwd: app, env });
+    fs.writeFileSync(path.join(app, 'server.js'), APP_SOURCE);
+    const out = run(process.execPath, ['server.js'], { cwd: app, env, timeout: 60_000 });
+    const report = JSON.parse(out);
+    if (report.mismatches !== 0 || report.responses !== 50 || !report.loadedFrom.includes(app) || !report.nativeLoaded ||
+        report.version !== pkg.version) {
+      throw new Error(`installed package misbehaved: ${out}`);
+    }
+    console.log(`installed into a fresh app without Rust; ${report.responses} Express requests, 0 mismatches`);
+    console.log(`native binary: ${report.binary}`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(path.join(PLATFORM_DIR, BINARY), { force: true });
+  }
+}
+
+const APP_SOURCE = `'use strict';
+const http = require('node:http');
+const express = require('express');
+const { AsyncLocalStorage, nativeVersion } = require('fast-async-hooks');
+const version = nativeVersion();
+const native = require.resolve('fast-async-hooks-linux-x64-gnu');
+
+const als = new AsyncLocalStorage();
+const app = express();
+app.use((req, res, next) => als.run({ id: req.get('x-id') }, next));
+app.get('/', async (req, res) => {
+  await new Promise((r) => setTimeout(r, Number(req.get('x-id')) % 3));
+  res.send(als.getStore().id);
+});
+const server = app.listen(0, '127.0.0.1', async () => {
+  const { port } = server.address();
+  const bodies = await Promise.all(Array.from({ length: 50 }, (_, i) => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, headers: { 'x-id': String(i) } }, (res) => {
+      let b = '';
+      res.on('data', (c) => { b += c; });
+      res.on('end', () => resolve([String(i), b]));
+    }).on('error', reject);
+  })));
+  server.close();
+  process.stdout.write(JSON.stringify({
+    responses: bodies.length,
+    mismatches: bodies.filter(([want, got]) => want !== got).length,
+    loadedFrom: require.resolve('fast-async-hooks'),
+    binary: native,
+    // napi addons are cached like modules: proves the binary was loaded.
+    nativeLoaded: Object.keys(require.cache).includes(native),
+    version,
+  }));
+});
+`;
+
+main();
