@@ -15,6 +15,9 @@ const storage = new AsyncLocalStorage();
 const kRoot = Symbol('fast-async-hooks.request.root');
 const kNoPropagation = Symbol('fast-async-hooks.request.noPropagation');
 const kRequestIdHeader = Symbol('fast-async-hooks.request.idHeader');
+// Set on a per-request child logger (Fastify) for lines logged before the
+// context is entered; see logging/pino.js.
+const kLoggerContext = Symbol('fast-async-hooks.request.loggerContext');
 
 const RESERVED = new Set([
   'requestId', 'traceId', 'spanId', 'parentSpanId', 'sampled', 'traceFlags', 'traceState', 'startTime',
@@ -162,6 +165,7 @@ module.exports = {
   storage,
   kNoPropagation,
   kRequestIdHeader,
+  kLoggerContext,
   contextFromHeaders,
   createRequestContext,
   runWithRequestContext,

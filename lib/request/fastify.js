@@ -12,12 +12,14 @@
 // itself (unvalidated) and request.id can differ from our requestId:
 // leave `requestIdHeader` at Fastify's default (false) and set ours here.
 //
-// Fastify logs 'incoming request' before any hook runs, so with the plugin
-// alone that one line has reqId but no trace fields. For full coverage pass
-// `serverFactory: fastifyServerFactory(options)` as well: the context then
-// exists before Fastify sees the request (HTTP/1 and HTTPS; not http2).
+// Fastify logs 'incoming request' before any hook runs. The plugin wraps
+// Fastify's childLoggerFactory to tag each request's child logger with its
+// context, which pinoMixin() reads when no context is active yet, so that
+// line has the trace fields too. Alternatively (or for loggers other than
+// pino), `serverFactory: fastifyServerFactory(options)` creates the context
+// before Fastify sees the request (HTTP/1 and HTTPS; not http2).
 
-const { storage, contextFromHeaders } = require('./context');
+const { storage, contextFromHeaders, kLoggerContext } = require('./context');
 const { normalizeOptions } = require('./options');
 const { attach, kContext } = require('./attach');
 const { enableDefaultPropagation } = require('./propagation');
@@ -50,6 +52,9 @@ function fastifyContext(fastify, options, done) {
   if (options?.setRequestId !== false && typeof fastify.setGenReqId === 'function') {
     fastify.setGenReqId(fastifyGenReqId(opts));
   }
+  if (typeof fastify.setChildLoggerFactory === 'function' && typeof fastify.childLoggerFactory === 'function') {
+    fastify.setChildLoggerFactory(tagChildLogger(fastify.childLoggerFactory));
+  }
   fastify.addHook('onRequest', function requestContextHook(request, reply, next) {
     const raw = request.raw;
     // Registered twice: the first hook already attached a context.
@@ -62,6 +67,15 @@ function fastifyContext(fastify, options, done) {
     storage.run(context, next);
   });
   done();
+}
+
+function tagChildLogger(factory) {
+  return function childLoggerWithContext(logger, bindings, opts, rawReq) {
+    const child = factory.call(this, logger, bindings, opts, rawReq);
+    const context = rawReq?.[kContext] ?? rawReq?.[kPending];
+    if (context !== undefined && child !== null && typeof child === 'object') child[kLoggerContext] = context;
+    return child;
+  };
 }
 
 /**

@@ -2,13 +2,19 @@
 // pino integration: `pino({ mixin: pinoMixin() })`.
 // Field names follow the OpenTelemetry log data model.
 
-const { storage } = require('../context');
+const { storage, kLoggerContext } = require('../context');
 
 // pino's default mixin merge does Object.assign(mixinResult, logArgs), so the
 // returned object is mutated: it must be fresh on every call.
-function requestLogFields() {
-  const context = storage.getStore();
-  if (context === undefined) return {};
+// pino passes the logging (child) logger third: a request's child logger
+// can carry its context for lines written before the context is entered
+// (Fastify's 'incoming request').
+function requestLogFields(mergeObject, level, logger) {
+  let context = storage.getStore();
+  if (context === undefined) {
+    context = logger == null ? undefined : logger[kLoggerContext];
+    if (context === undefined) return {};
+  }
   return {
     trace_id: context.traceId,
     span_id: context.spanId,
