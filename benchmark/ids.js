@@ -4,15 +4,20 @@
 // best plain-JS ways to do it. lib/request/ids.js uses the winner per
 // operation; rerun this after changing either side.
 //
-//   node benchmark/ids.js [--rounds N] [--ms M] [--json] [--filter text]
+//   node benchmark/ids.js [--rounds N] [--ms M] [--json] [--filter text] [--clock cpu|wall]
 //
 // Method: candidates of one operation run interleaved, round after round
 // (order rotated each round), each for ~M ms per round; the table reports
 // the median ns/op over the rounds and the ratio to the fastest candidate.
+// --clock cpu (default) charges each round with the process CPU time it
+// used (process.cpuUsage, all threads, so GC work counts), which is robust
+// on a shared machine where wall time includes time spent descheduled;
+// --clock wall uses process.hrtime.
 // Each candidate gets its own freshly compiled loop so call sites stay
 // monomorphic and no candidate pays for another's type feedback.
 
 const crypto = require('node:crypto');
+const os = require('node:os');
 const uuid = require('uuid');
 const native = require('../lib/native.js');
 const ids = require('../lib/request/ids.js');
@@ -27,6 +32,13 @@ const ROUNDS = Number(arg('--rounds', 9));
 const ROUND_MS = Number(arg('--ms', 25));
 const JSON_OUT = process.argv.includes('--json');
 const FILTER = arg('--filter', '');
+const CLOCK = arg('--clock', 'cpu');
+if (CLOCK !== 'cpu' && CLOCK !== 'wall') throw new Error('--clock must be cpu or wall');
+
+function cpuNs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+}
 
 // ---------------------------------------------------------------------------
 // Alternative plain-JS implementations (candidates that lost stay here so
@@ -179,23 +191,25 @@ function makeLoop() {
 }
 
 function measure(candidate, ms) {
-  // Calibrate the batch so one timing covers ~1 ms.
+  // Batches grow until one takes ~0.5 ms, so timer reads stay negligible.
   let n = candidate.batch;
   const deadline = process.hrtime.bigint() + BigInt(ms * 1e6);
+  const cpu0 = cpuNs();
   let ops = 0;
-  let elapsed = 0n;
+  let wall = 0n;
   let sink = 0;
   while (process.hrtime.bigint() < deadline) {
     const t0 = process.hrtime.bigint();
     sink += candidate.loop(candidate.fn, n);
     const dt = process.hrtime.bigint() - t0;
-    elapsed += dt;
+    wall += dt;
     ops += n;
     if (dt < 500000n) n *= 2;
   }
+  const cpu = cpuNs() - cpu0;
   candidate.batch = n;
   if (sink === -1) console.log('unreachable');
-  return Number(elapsed) / ops;
+  return (CLOCK === 'cpu' ? cpu : Number(wall)) / ops;
 }
 
 function median(xs) {
@@ -222,10 +236,11 @@ for (const [op, fns] of operations) {
 
 if (JSON_OUT) {
   console.log(JSON.stringify({
-    node: process.version, rounds: ROUNDS, roundMs: ROUND_MS, results,
+    node: process.version, clock: CLOCK, rounds: ROUNDS, roundMs: ROUND_MS, loadavg: os.loadavg(), results,
   }, null, 2));
 } else {
-  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds x ${ROUND_MS} ms, median ns/op`);
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`node ${process.version}, ${ROUNDS} interleaved rounds x ${ROUND_MS} ms, median ns/op of ${CLOCK === 'cpu' ? 'process CPU time' : 'wall time'}, load avg ${load}`);
   const w = Math.max(...results.map((r) => r.op.length));
   const cw = Math.max(...results.map((r) => r.candidate.length));
   let last = '';

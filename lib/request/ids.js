@@ -484,25 +484,27 @@ function jsValidateRequestId(value, options) {
 // ---------------------------------------------------------------------------
 // Exports: the faster path per operation.
 //
-// Measured with `node benchmark/ids.js --rounds 9` (median ns/op of 9
-// interleaved rounds, Rust via napi vs best plain JS) on the shared 2-core
-// dev box under load (absolute figures are inflated; ratios are the point):
+// Measured with `node benchmark/ids.js --rounds 9` (default --clock cpu:
+// median process-CPU ns/op of 9 interleaved rounds) on the shared 2-core
+// dev box, load average ~6 (absolute figures are slow; ratios are the
+// point). rust ns / js ns (rust/js ratio):
 //
-//   operation                    Node 20: rust / js     Node 24: rust / js
-//   generateRequestId v7         1068 / 277  (x3.9)     1680 / 436  (x3.9)
-//   generateRequestId v4          701 / 205  (x3.4)      829 / 205  (x4.0)
-//     (crypto.randomUUID 641 / 727, uuid pkg v4 706 / 763, uuid pkg v7 5247 / 8436)
-//   generateTraceId               235 / 149  (x1.6)      377 / 239  (x1.6)
-//   generateSpanId                201 / 81   (x2.5)      311 / 121  (x2.6)
-//   parseTraceparent valid       3730 / 387  (x9.6)     3256 / 498  (x6.5)
-//   parseTraceparent invalid      613 / 45   (x14)      1657 / 97   (x17)
-//   formatTraceparent            2399 / 539  (x4.5)     5798 / 959  (x6.0)
-//   parseTracestate 2 members    4016 / 548  (x7.3)     9082 / 1364 (x6.7)
-//   parseTracestate 32 members  47361 / 13615 (x3.5)  107400 / 33398 (x3.2)
-//   formatTracestate 2 members   3984 / 513  (x7.8)    10522 / 1303 (x8.1)
-//   validateRequestId valid      2795 / 207  (x13.5)    4994 / 390  (x12.8)
-//   validateRequestId CR/LF      1867 / 62   (x30)      4494 / 174  (x26)
-//   validateRequestId 10k chars  1489 / 9.6  (x155)     3492 / 26   (x133)
+//   operation                    Node 20              Node 24              Node 26
+//   generateRequestId v7         1197 / 325 (3.7)     674 / 178 (3.8)      1242 / 339 (3.7)
+//   generateRequestId v4          592 / 175 (3.4)     769 / 198 (3.9)       817 / 214 (3.8)
+//     crypto.randomUUID()         563                 583                   654
+//     uuid pkg v4() / v7()        629 / 5373          655 / 3137            761 / 6893
+//   generateTraceId               247 / 166 (1.5)     263 / 163 (1.6)       164 / 131 (1.3)
+//   generateSpanId                154 / 62  (2.5)     197 / 85  (2.3)       127 / 75  (1.7)
+//   parseTraceparent valid       3728 / 406 (9.2)    2560 / 309 (8.3)      2053 / 268 (7.7)
+//   parseTraceparent invalid      686 / 49  (14)      636 / 39  (16)        396 / 28  (14)
+//   formatTraceparent            1441 / 418 (3.5)    1947 / 301 (6.5)      2251 / 308 (7.3)
+//   parseTracestate 2 members    2134 / 298 (7.2)    3157 / 427 (7.4)      3426 / 466 (7.4)
+//   parseTracestate 32 members  27401 / 8374 (3.3)  36482 / 11267 (3.2)   40041 / 12932 (3.1)
+//   formatTracestate 2 members   3376 / 377 (9.0)    3097 / 426 (7.3)      3157 / 473 (6.7)
+//   validateRequestId valid      1098 / 85  (13)     1591 / 106 (15)       1945 / 148 (13)
+//   validateRequestId CR/LF      1116 / 42  (26)     1067 / 40  (27)       1825 / 69  (26)
+//   validateRequestId 10k chars  1517 / 9.1 (166)     953 / 5.4 (178)      1373 / 8.8 (157)
 //
 // Plain JS wins every operation on every Node major measured (20, 24, 26):
 // the napi call itself plus building JS strings, arrays and objects through
@@ -523,14 +525,14 @@ const js = {
 };
 
 module.exports = {
-  generateRequestId: js.generateRequestId, // JS: x3.4-3.9 faster than Rust
-  generateTraceId: js.generateTraceId, // JS: x1.6
-  generateSpanId: js.generateSpanId, // JS: x2.5
-  parseTraceparent: js.parseTraceparent, // JS: x6.5-17
-  formatTraceparent: js.formatTraceparent, // JS: x4.5-6
-  parseTracestate: js.parseTracestate, // JS: x3.2-7.3
-  formatTracestate: js.formatTracestate, // JS: x7.8-8.1
-  validateRequestId: js.validateRequestId, // JS: x13-155
+  generateRequestId: js.generateRequestId, // JS: Rust costs x3.4-3.9
+  generateTraceId: js.generateTraceId, // JS: Rust costs x1.3-1.6
+  generateSpanId: js.generateSpanId, // JS: Rust costs x1.7-2.5
+  parseTraceparent: js.parseTraceparent, // JS: Rust costs x7.7-16
+  formatTraceparent: js.formatTraceparent, // JS: Rust costs x3.5-7.3
+  parseTracestate: js.parseTracestate, // JS: Rust costs x3.1-7.4
+  formatTracestate: js.formatTracestate, // JS: Rust costs x6.7-9.0
+  validateRequestId: js.validateRequestId, // JS: Rust costs x13-178
 };
 
 // For tests and benchmark/ids.js only: the plain-JS implementations.
