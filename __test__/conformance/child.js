@@ -14,17 +14,21 @@ const harness = require('./harness');
 require(path.resolve(file));
 
 let current = null;
-// Errors that escape a scenario are part of its record, not a crash.
+let stray = [];
+// Errors that escape a scenario are part of its record, not a crash. They
+// are appended, sorted, at the end of the record: when exactly they fire
+// relative to the scenario's own observations is up to the event loop.
 process.on('uncaughtException', (err) => {
-  if (current) current.raw('__uncaughtException', Recorder.error(err));
+  if (current) stray.push(['__uncaughtException', Recorder.error(err)]);
 });
 process.on('unhandledRejection', (err) => {
-  if (current) current.raw('__unhandledRejection', Recorder.error(err));
+  if (current) stray.push(['__unhandledRejection', Recorder.error(err)]);
 });
 
 async function runOne({ name, fn, timeout }) {
   const r = new Recorder();
   current = r;
+  stray = [];
   const result = { name };
   let timer;
   const timedOut = new Promise((resolve) => {
@@ -44,7 +48,8 @@ async function runOne({ name, fn, timeout }) {
   // Let stray callbacks of this scenario land in its own record.
   await new Promise((resolve) => setImmediate(resolve));
   current = null;
-  result.entries = r.entries;
+  const key = (e) => JSON.stringify(e);
+  result.entries = r.entries.concat(stray.sort((a, b) => key(a).localeCompare(key(b))));
   return result;
 }
 

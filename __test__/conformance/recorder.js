@@ -61,7 +61,8 @@ class Recorder {
     const out = { $ref: this.ref(v) };
     if (proto !== Object.prototype && proto !== null) out.$class = proto?.constructor?.name ?? '?';
     if (proto === Object.prototype || proto === null) {
-      for (const key of Object.keys(v)) out[key] = this.ser(v[key], depth + 1);
+      // Sorted: insertion order often just reflects which callback ran first.
+      for (const key of Object.keys(v).sort()) out[key] = this.ser(v[key], depth + 1);
     }
     return out;
   }

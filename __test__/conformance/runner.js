@@ -99,6 +99,7 @@ async function compareFile(file, impls = ['builtin', 'ours']) {
     const rb = b.results.find((r) => r.name === name);
     return {
       name,
+      labels: impls,
       left: comparable(ra),
       right: comparable(rb),
       observations: Math.max(ra?.entries.length ?? 0, rb?.entries.length ?? 0),
