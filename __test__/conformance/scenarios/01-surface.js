@@ -10,6 +10,29 @@ const TOP = {
   resourceKeys: Object.keys(h.executionAsyncResource()),
 };
 
+// enterWith at the real top level of the process (module load time), with
+// continuations scheduled from there.
+const topAls = new h.AsyncLocalStorage();
+topAls.enterWith('top');
+const TOP_STORE = {
+  sync: topAls.getStore(),
+  timer: new Promise((resolve) => setTimeout(() => resolve(topAls.getStore()), 1)),
+  then: Promise.resolve().then(() => topAls.getStore()),
+  tick: new Promise((resolve) => process.nextTick(() => resolve(topAls.getStore()))),
+};
+
+scenario('enterWith at the top level of the process', async (r) => {
+  r.log('sync', TOP_STORE.sync);
+  r.log('timer', await TOP_STORE.timer);
+  r.log('then', await TOP_STORE.then);
+  r.log('nextTick', await TOP_STORE.tick);
+  // Scenarios run in a continuation started at top level, after this file
+  // was loaded.
+  r.log('inside a later scenario', topAls.getStore());
+  topAls.run('nested', () => r.log('run', topAls.getStore()));
+  r.log('after run', topAls.getStore());
+});
+
 scenario('every built-in export exists with the same typeof', (r) => {
   for (const key of Object.keys(builtin).sort()) r.log(`typeof ${key}`, typeof h[key]);
 });
