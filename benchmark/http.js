@@ -207,7 +207,7 @@ async function main() {
 
 function httpTable(res) {
   const header = ['server', 'built-in req/s', 'ours req/s', 'cls-hooked req/s', 'register req/s', 'ours/built-in', 'ours/cls-hooked', 'register/built-in',
-    'server CPU µs/req built-in', 'ours', 'cls-hooked', 'register', 'errors'];
+    'server CPU µs/req built-in', 'ours', 'cls-hooked', 'register', 'built-in/ours CPU', 'errors'];
   const rows = res.groups.map((g) => {
     const name = `${g.framework}, ${g.instances} instance${g.instances > 1 ? 's' : ''}`;
     const v = (k) => (g.median[k] == null ? '–' : fmtNum(g.median[k]));
@@ -215,7 +215,7 @@ function httpTable(res) {
     const errors = Object.values(g.errors).reduce((a, b) => a + b, 0);
     return [name, v('builtin'), v('ours'), v('cls'), v('register'),
       fmtRatio(g.oursOverBuiltin), fmtRatio(g.oursOverCls), fmtRatio(g.registerOverBuiltin),
-      c('builtin'), c('ours'), c('cls'), c('register'), String(errors)];
+      c('builtin'), c('ours'), c('cls'), c('register'), fmtRatio(g.cpuBuiltinOverOurs), String(errors)];
   });
   return markdownTable(header, rows);
 }
