@@ -9,6 +9,31 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+export declare class NativeResourceTracker {
+  constructor(options: NativeTrackerOptions)
+  /**
+   * Folds the first `count` records of `records` into the map. New type
+   * names (in index order), new request ids (`ctxIndexes[i]` ->
+   * `ctxNames[i]`) and creation stacks (one per init, in order) ride along.
+   * Returns context indexes JS may reuse.
+   */
+  drain(records: Float64Array, count: number, newTypes: Array<string>, ctxIndexes: Array<number>, ctxNames: Array<string>, stacks: Array<string>, now: number): Array<number>
+  activeResources(now: number, ctx?: number | undefined | null, ty?: number | undefined | null): Array<NativeResourceInfo>
+  ancestry(asyncId: number): Array<NativeAncestor>
+  requestSummary(ctx: number): NativeRequestSummary | null
+  leakReport(now: number, olderThanMs: number, includeOpen: boolean): Array<NativeLeak>
+  stats(): NativeTrackerStats
+  /**
+   * Snapshots the timeline on the JS thread (a copy of the bounded ring
+   * plus live resources) and serializes + writes it on a tokio worker. The
+   * returned promise resolves with a [`NativeWriteResult`]. `on_progress`
+   * (already bound to the caller's async context by JS) is called with
+   * the bytes written so far after each chunk, through a threadsafe
+   * function (non-blocking; a full queue skips a report, never blocks).
+   */
+  writeTimeline(path: string, now: number, pid: number, onProgress?: ((arg: number) => void) | undefined | null): Promise<NativeWriteResult>
+}
+
 /**
  * Formats a version-00 `traceparent` for our span:
  * `formatTraceparent(traceId, spanId, flags = 0)`.
@@ -30,8 +55,27 @@ export declare function generateSpanId(): string
 /** A new 32-hex-digit W3C trace id (never all zeros). */
 export declare function generateTraceId(): string
 
+export interface NativeAncestor {
+  asyncId: number
+  type: string
+  triggerAsyncId: number
+  requestId?: string
+  alive: boolean
+}
+
 /** Returns a typed error for the test suite to inspect (`code`, message). */
 export declare function nativeErrorForTest(message: string): void
+
+export interface NativeLeak {
+  asyncId: number
+  type: string
+  triggerAsyncId: number
+  requestId: string
+  ageMs: number
+  endedMsAgo?: number
+  callbacks: number
+  stack?: string
+}
 
 /**
  * Deliberately panics inside native code. Used by the test suite to prove
@@ -39,11 +83,65 @@ export declare function nativeErrorForTest(message: string): void
  */
 export declare function nativePanicForTest(message: string): void
 
+export interface NativeRequestSummary {
+  requestId: string
+  created: number
+  alive: number
+  callbacks: number
+  callbackMs: number
+  firstSeenAt: number
+  endedAt?: number
+}
+
+export interface NativeResourceInfo {
+  asyncId: number
+  type: string
+  triggerAsyncId: number
+  requestId?: string
+  createdAt: number
+  ageMs: number
+  callbacks: number
+  callbackMs: number
+  resolvedAt?: number
+  stack?: string
+}
+
+export interface NativeTrackerOptions {
+  maxEvents: number
+  maxContexts: number
+  maxDestroyed: number
+  captureStacks: boolean
+}
+
+export interface NativeTrackerStats {
+  live: number
+  liveBytes: number
+  contexts: number
+  destroyedRetained: number
+  events: number
+  maxEvents: number
+  droppedEvents: number
+  records: number
+  batches: number
+  untracked: number
+}
+
 /**
  * Version of the native addon; the JS entry checks it against package.json
  * so a stale prebuilt binary is reported instead of misbehaving.
  */
 export declare function nativeVersion(): string
+
+/**
+ * Outcome of `writeTimeline`: I/O errors are reported as data so the JS
+ * wrapper can reject with a Node-style error carrying the OS `code`.
+ */
+export interface NativeWriteResult {
+  bytes: number
+  events: number
+  errorCode?: string
+  errorMessage?: string
+}
 
 export interface ParsedTraceparent {
   /** Two lowercase hex digits, e.g. "00". */

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.NativeResourceTracker = nativeBinding.NativeResourceTracker
 module.exports.formatTraceparent = nativeBinding.formatTraceparent
 module.exports.formatTracestate = nativeBinding.formatTracestate
 module.exports.generateRequestId = nativeBinding.generateRequestId

@@ -11,5 +11,6 @@ mod napi_ids;
 mod native_info;
 mod request_id;
 mod trace_context;
+mod tracker;
 
 pub use error::{Error, ErrorCode};

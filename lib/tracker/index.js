@@ -1,0 +1,389 @@
+'use strict';
+// Resource tracker: which async resources exist, in which request they were
+// created, how long their callbacks ran, which ones outlive their request.
+//
+// Hot path (the hook callbacks) is plain JS that appends fixed-size records
+// to a preallocated Float64Array:
+//   [kind, asyncId, time, triggerAsyncId, typeIndex, contextIndex]
+// (only the first three for before/after/destroy/promiseResolve). Type
+// names and request ids are interned to small integers here; the names
+// travel to Rust once, with the first batch that uses them. Rust
+// (src/tracker) folds a whole buffer per napi call: when it is full and
+// before every query. Nothing native runs per event.
+
+const { performance } = require('node:perf_hooks');
+const diagnosticsChannel = require('node:diagnostics_channel');
+const path = require('node:path');
+const { createHook, executionAsyncId, AsyncResource } = require('../async_hooks');
+const { getRequestContext } = require('../request');
+const { invalidArgType, outOfRange } = require('./errors');
+
+const STRIDE = 6;
+const KIND_INIT = 1;
+const KIND_BEFORE = 2;
+const KIND_AFTER = 3;
+const KIND_DESTROY = 4;
+const KIND_RESOLVE = 5;
+const KIND_CONTEXT_END = 6;
+
+// User-defined AsyncResource types are unbounded in principle; past this
+// many distinct names, new ones share one slot.
+const MAX_TYPES = 4096;
+const OTHER_TYPE = '(other)';
+
+const DEFAULTS = Object.freeze({
+  promises: false,
+  captureStacks: false,
+  bufferSize: 4096,
+  maxEvents: 100_000,
+  maxRequests: 1000,
+  maxDestroyed: 10_000,
+  endOnResponseFinish: true,
+});
+
+const now = () => performance.now();
+
+function defaultContextId() {
+  const context = getRequestContext();
+  return context === undefined ? undefined : context.requestId;
+}
+
+function integerOption(options, name, min, max) {
+  const value = options[name];
+  if (value === undefined) return DEFAULTS[name];
+  if (typeof value !== 'number') throw invalidArgType(`options.${name}`, 'of type number', value);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw outOfRange(`options.${name}`, `an integer >= ${min} and <= ${max}`, value);
+  }
+  return value;
+}
+
+function booleanOption(options, name) {
+  const value = options[name];
+  if (value === undefined) return DEFAULTS[name];
+  if (typeof value !== 'boolean') throw invalidArgType(`options.${name}`, 'of type boolean', value);
+  return value;
+}
+
+function normalizeOptions(options) {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+  const contextId = options.contextId === undefined ? defaultContextId : options.contextId;
+  if (typeof contextId !== 'function') throw invalidArgType('options.contextId', 'of type function', contextId);
+  return {
+    promises: booleanOption(options, 'promises'),
+    captureStacks: booleanOption(options, 'captureStacks'),
+    endOnResponseFinish: booleanOption(options, 'endOnResponseFinish'),
+    bufferSize: integerOption(options, 'bufferSize', 16, 1 << 20),
+    maxEvents: integerOption(options, 'maxEvents', 0, 2 ** 31 - 1),
+    maxRequests: integerOption(options, 'maxRequests', 0, 2 ** 31 - 1),
+    maxDestroyed: integerOption(options, 'maxDestroyed', 0, 2 ** 31 - 1),
+    contextId,
+  };
+}
+
+// Creation stacks are captured inside the init hook; drop the frames of
+// the hook machinery itself (ours and node:internal/async_hooks).
+function cleanStack(stack) {
+  if (typeof stack !== 'string') return undefined;
+  const lines = stack.split('\n');
+  let i = 1;
+  while (i < lines.length && (lines[i].includes(__filename) || lines[i].includes('node:internal/async_hooks'))) i++;
+  return ['Resource created', ...lines.slice(i)].join('\n');
+}
+
+function withCleanStacks(list) {
+  for (const item of list) {
+    if (item.stack != null) item.stack = cleanStack(item.stack);
+  }
+  return list;
+}
+
+function optionalString(name, value) {
+  if (value !== undefined && typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  return value;
+}
+
+/**
+ * trackResources(options) -> tracker
+ * Starts recording async resources (one createHook) until tracker.stop().
+ */
+function trackResources(options) {
+  const opts = normalizeOptions(options);
+  const { NativeResourceTracker } = require('../native');
+  const native = new NativeResourceTracker({
+    maxEvents: opts.maxEvents,
+    maxContexts: opts.maxRequests,
+    maxDestroyed: opts.maxDestroyed,
+    captureStacks: opts.captureStacks,
+  });
+
+  const buffer = new Float64Array(opts.bufferSize * STRIDE);
+  const end = buffer.length;
+  let pos = 0;
+
+  // Interning. Types live for the tracker's lifetime (bounded by MAX_TYPES);
+  // request ids are freed when Rust hands their index back.
+  const typeIds = new Map();
+  let newTypes = [];
+  let lastType = null;
+  let lastTypeId = 0;
+
+  const contextIds = new Map();
+  const contextNames = [undefined]; // index 0: no request
+  const freeContexts = [];
+  let newContextIndexes = [];
+  let newContextNames = [];
+  let lastContext = null;
+  let lastContextId = 0;
+
+  let stacks = [];
+  const { promises, captureStacks } = opts;
+  const userContextId = opts.contextId;
+  let stopped = false;
+
+  function typeIndex(type) {
+    if (type === lastType) return lastTypeId;
+    let id = typeIds.get(type);
+    if (id === undefined) {
+      if (typeIds.size >= MAX_TYPES) return typeIndex(OTHER_TYPE);
+      id = typeIds.size;
+      typeIds.set(type, id);
+      newTypes.push(type);
+    }
+    lastType = type;
+    lastTypeId = id;
+    return id;
+  }
+
+  function internContext(name) {
+    let id = contextIds.get(name);
+    if (id === undefined) {
+      id = freeContexts.length > 0 ? freeContexts.pop() : contextNames.length;
+      contextIds.set(name, id);
+      contextNames[id] = name;
+      newContextIndexes.push(id);
+      newContextNames.push(name);
+    }
+    lastContext = name;
+    lastContextId = id;
+    return id;
+  }
+
+  function contextIndex() {
+    let name;
+    try {
+      name = userContextId();
+    } catch {
+      // An exception inside an async hook would end the process.
+      return 0;
+    }
+    if (name === undefined || name === null) return 0;
+    if (name === lastContext) return lastContextId;
+    if (typeof name !== 'string') name = String(name);
+    return internContext(name);
+  }
+
+  function drain() {
+    const count = pos / STRIDE;
+    pos = 0;
+    const types = newTypes;
+    const indexes = newContextIndexes;
+    const names = newContextNames;
+    const batchStacks = stacks;
+    newTypes = [];
+    newContextIndexes = [];
+    newContextNames = [];
+    stacks = [];
+    const freed = native.drain(buffer, count, types, indexes, names, batchStacks, now());
+    for (let i = 0; i < freed.length; i++) {
+      const id = freed[i];
+      const name = contextNames[id];
+      if (name === undefined) continue;
+      contextIds.delete(name);
+      contextNames[id] = undefined;
+      freeContexts.push(id);
+      if (lastContextId === id) {
+        lastContext = null;
+        lastContextId = 0;
+      }
+    }
+  }
+
+  function init(asyncId, type, triggerAsyncId) {
+    if (!promises && type === 'PROMISE') return;
+    const ty = typeIndex(type);
+    const cx = contextIndex();
+    const stack = captureStacks ? new Error('resource created here').stack : undefined;
+    if (pos === end) drain();
+    const p = pos;
+    buffer[p] = KIND_INIT;
+    buffer[p + 1] = asyncId;
+    buffer[p + 2] = now();
+    buffer[p + 3] = triggerAsyncId;
+    buffer[p + 4] = ty;
+    buffer[p + 5] = cx;
+    pos = p + STRIDE;
+    if (captureStacks) stacks.push(stack);
+  }
+
+  function record(kind, asyncId) {
+    if (pos === end) drain();
+    const p = pos;
+    buffer[p] = kind;
+    buffer[p + 1] = asyncId;
+    buffer[p + 2] = now();
+    pos = p + STRIDE;
+  }
+
+  const callbacks = {
+    init,
+    before(asyncId) { record(KIND_BEFORE, asyncId); },
+    after(asyncId) { record(KIND_AFTER, asyncId); },
+    destroy(asyncId) { record(KIND_DESTROY, asyncId); },
+  };
+  if (promises) callbacks.promiseResolve = (asyncId) => record(KIND_RESOLVE, asyncId);
+  const hook = createHook(callbacks);
+
+  function endRequest(requestId) {
+    if (requestId === undefined) requestId = defaultOrUser();
+    optionalString('requestId', requestId);
+    if (requestId === undefined || stopped) return false;
+    const id = contextIds.get(requestId);
+    if (id === undefined) return false;
+    record(KIND_CONTEXT_END, id);
+    return true;
+  }
+
+  function defaultOrUser() {
+    try {
+      const name = userContextId();
+      return name === undefined || name === null ? undefined : String(name);
+    } catch {
+      return undefined;
+    }
+  }
+
+  // node:http publishes this when a response finished; the request kit
+  // re-enters the request's context for `res` events, so the current
+  // context is that request. `req.id` is the fallback (set by the kit).
+  function onResponseFinish(message) {
+    let id = defaultOrUser();
+    if (id === undefined && typeof message?.request?.id === 'string') id = message.request.id;
+    if (id !== undefined) endRequest(id);
+  }
+  const finishChannel = 'http.server.response.finish';
+  if (opts.endOnResponseFinish) diagnosticsChannel.subscribe(finishChannel, onResponseFinish);
+
+  hook.enable();
+
+  const tracker = {
+    /** Stops recording; the recorded data stays queryable. */
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      hook.disable();
+      if (opts.endOnResponseFinish) diagnosticsChannel.unsubscribe(finishChannel, onResponseFinish);
+      drain();
+    },
+
+    get stopped() { return stopped; },
+
+    /** Marks a request as ended (default: the current one); returns false if it is unknown. */
+    endRequest,
+
+    /** Live resources, optionally only those of one request and/or type. */
+    activeResources(filter = {}) {
+      if (filter === null || typeof filter !== 'object') throw invalidArgType('filter', 'of type object', filter);
+      const requestId = optionalString('filter.requestId', filter.requestId);
+      const type = optionalString('filter.type', filter.type);
+      drain();
+      let cx = null;
+      if (requestId !== undefined) {
+        cx = contextIds.get(requestId);
+        if (cx === undefined) return [];
+      }
+      let ty = null;
+      if (type !== undefined) {
+        ty = typeIds.get(type);
+        if (ty === undefined) return [];
+      }
+      return withCleanStacks(native.activeResources(now(), cx, ty));
+    },
+
+    /** Trigger chain from `asyncId` (default: the current execution) upward. */
+    ancestry(asyncId = executionAsyncId()) {
+      if (typeof asyncId !== 'number') throw invalidArgType('asyncId', 'of type number', asyncId);
+      drain();
+      return native.ancestry(asyncId);
+    },
+
+    /** Totals for one request: resources created / still alive, callbacks, time in callbacks. */
+    requestSummary(requestId) {
+      if (typeof requestId !== 'string') throw invalidArgType('requestId', 'of type string', requestId);
+      drain();
+      const cx = contextIds.get(requestId);
+      if (cx === undefined) return undefined;
+      const summary = native.requestSummary(cx);
+      if (summary == null) return undefined;
+      if (summary.endedAt == null) summary.endedAt = undefined;
+      summary.ended = summary.endedAt !== undefined;
+      return summary;
+    },
+
+    /**
+     * Live resources created inside requests that have ended, at least
+     * `olderThanMs` old (with `includeOpen`, also those of requests still
+     * running). Oldest first.
+     */
+    leakReport(options = {}) {
+      if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+      const { olderThanMs = 0, includeOpen = false } = options;
+      if (typeof olderThanMs !== 'number' || Number.isNaN(olderThanMs)) {
+        throw invalidArgType('options.olderThanMs', 'of type number', olderThanMs);
+      }
+      if (typeof includeOpen !== 'boolean') throw invalidArgType('options.includeOpen', 'of type boolean', includeOpen);
+      drain();
+      return withCleanStacks(native.leakReport(now(), olderThanMs, includeOpen));
+    },
+
+    /**
+     * Writes the recorded timeline as Chrome trace event JSON (Perfetto,
+     * chrome://tracing). Serialization and file I/O run on a native
+     * background thread. `onProgress(bytesWritten)` runs in the caller's
+     * async context.
+     */
+    async writeTimeline(file, options = {}) {
+      if (typeof file !== 'string' || file.length === 0) throw invalidArgType('path', 'a non-empty string', file);
+      if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+      const { onProgress } = options;
+      if (onProgress !== undefined && typeof onProgress !== 'function') {
+        throw invalidArgType('options.onProgress', 'of type function', onProgress);
+      }
+      drain();
+      const target = path.resolve(file);
+      const bound = onProgress === undefined ? undefined : AsyncResource.bind(onProgress);
+      const result = await native.writeTimeline(target, now(), process.pid, bound);
+      if (result.errorCode != null) {
+        const err = new Error(`${result.errorCode}: ${result.errorMessage}, open '${target}'`);
+        err.code = result.errorCode;
+        err.path = target;
+        throw err;
+      }
+      return { path: target, bytes: result.bytes, events: result.events };
+    },
+
+    /** Map and ring sizes; `live` returns to ~0 once resources are destroyed. */
+    stats() {
+      drain();
+      const s = native.stats();
+      s.requestIds = contextIds.size;
+      s.types = typeIds.size;
+      s.bufferRecords = opts.bufferSize;
+      return s;
+    },
+  };
+  return Object.freeze(tracker);
+}
+
+module.exports = { trackResources };

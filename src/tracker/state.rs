@@ -1,0 +1,656 @@
+//! The resource map: plain Rust, no napi types, so it is unit-testable.
+//!
+//! JavaScript hook callbacks append fixed-size records (see [`STRIDE`]) to a
+//! `Float64Array`; [`Tracker::apply`] folds a batch of them into
+//! - `resources`: live resources keyed by async id (removed on destroy, so
+//!   the map returns to empty when everything is destroyed),
+//! - `contexts`: per-request summaries keyed by the small integer JS interned
+//!   the request id to; a context is freed (and its integer handed back to
+//!   JS for reuse) once nothing alive references it and it has fallen out of
+//!   the `max_contexts` most recently finished ones,
+//! - `graveyard`: the last `max_destroyed` destroyed resources (trigger and
+//!   type only) so `ancestry()` can walk through destroyed ancestors,
+//! - `events`: a ring of at most `max_events` timeline events; overwritten
+//!   events are counted in `dropped_events`.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+/// Numbers per record in the shared buffer.
+pub const STRIDE: usize = 6;
+
+pub const KIND_INIT: u32 = 1;
+pub const KIND_BEFORE: u32 = 2;
+pub const KIND_AFTER: u32 = 3;
+pub const KIND_DESTROY: u32 = 4;
+pub const KIND_RESOLVE: u32 = 5;
+/// `[kind, contextIndex, time]`: the request of that context ended.
+pub const KIND_CONTEXT_END: u32 = 6;
+
+/// Context index 0 means "created outside any request".
+pub const NO_CONTEXT: u32 = 0;
+
+/// Deepest callback nesting tracked; deeper `before`s are ignored so a
+/// stream of unmatched `before` records can never grow memory.
+const MAX_CALLBACK_DEPTH: usize = 1024;
+
+/// Async ids are sequential integers: hash them with one multiply so the
+/// high bits (which hashbrown uses) are well spread. Not DoS-relevant: the
+/// keys come from Node, not from the network.
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+  fn finish(&self) -> u64 {
+    self.0
+  }
+  fn write(&mut self, bytes: &[u8]) {
+    for &b in bytes {
+      self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+  }
+  fn write_u64(&mut self, n: u64) {
+    self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+  }
+  fn write_u32(&mut self, n: u32) {
+    self.write_u64(u64::from(n));
+  }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+  pub max_events: usize,
+  pub max_contexts: usize,
+  pub max_destroyed: usize,
+  pub capture_stacks: bool,
+}
+
+impl Default for Config {
+  fn default() -> Self {
+    Self { max_events: 100_000, max_contexts: 1_000, max_destroyed: 10_000, capture_stacks: false }
+  }
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+  pub ty: u32,
+  pub trigger: u64,
+  pub ctx: u32,
+  pub created: f64,
+  pub callbacks: u32,
+  pub callback_ms: f64,
+  pub resolved: Option<f64>,
+  pub stack: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Context {
+  pub name: Arc<str>,
+  pub first_seen: f64,
+  pub ended: Option<f64>,
+  pub created: u64,
+  pub alive: u64,
+  pub callbacks: u64,
+  pub callback_ms: f64,
+  /// In `finished` (waiting to be freed).
+  queued: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Dead {
+  ty: u32,
+  trigger: u64,
+  ctx: Option<Arc<str>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Event {
+  Callback { id: u64, ty: u32, ctx: Option<Arc<str>>, start: f64, dur: f64 },
+  Lifetime { id: u64, ty: u32, trigger: u64, ctx: Option<Arc<str>>, start: f64, end: f64, alive: bool },
+  Resolve { id: u64, ty: u32, ts: f64 },
+  ContextEnd { ctx: Arc<str>, ts: f64 },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+  pub live: usize,
+  pub live_bytes: usize,
+  pub contexts: usize,
+  pub destroyed_retained: usize,
+  pub events: usize,
+  pub max_events: usize,
+  pub dropped_events: u64,
+  pub records: u64,
+  pub batches: u64,
+  pub untracked: u64,
+}
+
+/// One entry of `ancestry()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+  pub id: u64,
+  pub ty: u32,
+  pub trigger: u64,
+  pub ctx: Option<Arc<str>>,
+  pub alive: bool,
+}
+
+pub struct Tracker {
+  cfg: Config,
+  types: Vec<Arc<str>>,
+  contexts: IdMap<u32, Context>,
+  resources: IdMap<u64, Resource>,
+  graveyard: IdMap<u64, Dead>,
+  grave_order: VecDeque<u64>,
+  finished: VecDeque<u32>,
+  callback_stack: Vec<(u64, f64)>,
+  events: VecDeque<Event>,
+  stack_bytes: usize,
+  dropped_events: u64,
+  records: u64,
+  batches: u64,
+  untracked: u64,
+}
+
+impl Tracker {
+  pub fn new(cfg: Config) -> Self {
+    Self {
+      cfg,
+      types: Vec::new(),
+      contexts: IdMap::default(),
+      resources: IdMap::default(),
+      graveyard: IdMap::default(),
+      grave_order: VecDeque::new(),
+      finished: VecDeque::new(),
+      callback_stack: Vec::new(),
+      events: VecDeque::new(),
+      stack_bytes: 0,
+      dropped_events: 0,
+      records: 0,
+      batches: 0,
+      untracked: 0,
+    }
+  }
+
+  /// Type names are interned in JS in order; new ones arrive with each batch.
+  pub fn add_type(&mut self, name: &str) {
+    self.types.push(Arc::from(name));
+  }
+
+  pub fn type_name(&self, ty: u32) -> &str {
+    self.types.get(ty as usize).map_or("(untracked)", |s| s)
+  }
+
+  pub fn types(&self) -> &[Arc<str>] {
+    &self.types
+  }
+
+  /// JS assigned `index` to request id `name` (index 0 is reserved).
+  pub fn add_context(&mut self, index: u32, name: &str, now: f64) {
+    if index == NO_CONTEXT {
+      return;
+    }
+    let ctx = Context {
+      name: Arc::from(name),
+      first_seen: now,
+      ended: None,
+      created: 0,
+      alive: 0,
+      callbacks: 0,
+      callback_ms: 0.0,
+      queued: false,
+    };
+    self.contexts.insert(index, ctx);
+  }
+
+  fn push_event(&mut self, event: Event) {
+    if self.cfg.max_events == 0 {
+      self.dropped_events += 1;
+      return;
+    }
+    if self.events.len() >= self.cfg.max_events {
+      self.events.pop_front();
+      self.dropped_events += 1;
+    }
+    self.events.push_back(event);
+  }
+
+  fn ctx_name(&self, ctx: u32) -> Option<Arc<str>> {
+    self.contexts.get(&ctx).map(|c| c.name.clone())
+  }
+
+  fn queue_if_idle(&mut self, ctx: u32) {
+    if let Some(c) = self.contexts.get_mut(&ctx) {
+      if c.alive == 0 && !c.queued {
+        c.queued = true;
+        self.finished.push_back(ctx);
+      }
+    }
+  }
+
+  /// Folds `records` (a whole number of [`STRIDE`]-sized records) into the
+  /// map. `stacks` holds one creation stack per init record when stacks are
+  /// captured. Returns the context indexes freed by this batch, which JS may
+  /// reuse. Never panics on malformed numbers: unknown kinds are skipped and
+  /// float-to-int casts saturate.
+  pub fn apply(&mut self, records: &[f64], stacks: Vec<String>) -> Vec<u32> {
+    self.batches += 1;
+    let mut stacks = stacks.into_iter();
+    for rec in records.chunks_exact(STRIDE) {
+      self.records += 1;
+      let kind = rec[0] as u32;
+      let id = rec[1] as u64;
+      let t = rec[2];
+      match kind {
+        KIND_INIT => {
+          let stack = if self.cfg.capture_stacks { stacks.next().map(String::into_boxed_str) } else { None };
+          self.init(id, rec[4] as u32, rec[3] as u64, rec[5] as u32, t, stack);
+        }
+        KIND_BEFORE => {
+          if self.callback_stack.len() < MAX_CALLBACK_DEPTH {
+            self.callback_stack.push((id, t));
+          }
+        }
+        KIND_AFTER => self.after(id, t),
+        KIND_DESTROY => self.destroy(id, t),
+        KIND_RESOLVE => {
+          if let Some(r) = self.resources.get_mut(&id) {
+            r.resolved = Some(t);
+            let ty = r.ty;
+            self.push_event(Event::Resolve { id, ty, ts: t });
+          } else {
+            self.untracked += 1;
+          }
+        }
+        KIND_CONTEXT_END => {
+          // The id slot carries the context index.
+          let ctx = rec[1] as u32;
+          if let Some(c) = self.contexts.get_mut(&ctx) {
+            if c.ended.is_none() {
+              c.ended = Some(t);
+              let name = c.name.clone();
+              self.push_event(Event::ContextEnd { ctx: name, ts: t });
+            }
+            self.queue_if_idle(ctx);
+          }
+        }
+        _ => {}
+      }
+    }
+    self.collect_contexts()
+  }
+
+  fn init(&mut self, id: u64, ty: u32, trigger: u64, ctx: u32, t: f64, stack: Option<Box<str>>) {
+    let ctx = match self.contexts.get_mut(&ctx) {
+      Some(c) => {
+        c.created += 1;
+        c.alive += 1;
+        ctx
+      }
+      None => NO_CONTEXT,
+    };
+    if let Some(s) = &stack {
+      self.stack_bytes += s.len();
+    }
+    let resource = Resource { ty, trigger, ctx, created: t, callbacks: 0, callback_ms: 0.0, resolved: None, stack };
+    if let Some(old) = self.resources.insert(id, resource) {
+      // An id is never reused by Node; keep the books straight if it is.
+      self.release(old);
+    }
+  }
+
+  fn release(&mut self, old: Resource) {
+    if let Some(s) = &old.stack {
+      self.stack_bytes -= s.len();
+    }
+    if let Some(c) = self.contexts.get_mut(&old.ctx) {
+      c.alive = c.alive.saturating_sub(1);
+      self.queue_if_idle(old.ctx);
+    }
+  }
+
+  fn after(&mut self, id: u64, t: f64) {
+    // Pop up to the matching `before` (an exception may have skipped some).
+    let Some(pos) = self.callback_stack.iter().rposition(|&(sid, _)| sid == id) else {
+      self.untracked += 1;
+      return;
+    };
+    let start = self.callback_stack[pos].1;
+    self.callback_stack.truncate(pos);
+    let dur = (t - start).max(0.0);
+    let Some(r) = self.resources.get_mut(&id) else {
+      self.untracked += 1;
+      return;
+    };
+    r.callbacks += 1;
+    r.callback_ms += dur;
+    let (ty, ctx) = (r.ty, r.ctx);
+    let ctx_name = match self.contexts.get_mut(&ctx) {
+      Some(c) => {
+        c.callbacks += 1;
+        c.callback_ms += dur;
+        Some(c.name.clone())
+      }
+      None => None,
+    };
+    self.push_event(Event::Callback { id, ty, ctx: ctx_name, start, dur });
+  }
+
+  fn destroy(&mut self, id: u64, t: f64) {
+    let Some(r) = self.resources.remove(&id) else {
+      self.untracked += 1;
+      return;
+    };
+    let ctx = self.ctx_name(r.ctx);
+    self.push_event(Event::Lifetime {
+      id,
+      ty: r.ty,
+      trigger: r.trigger,
+      ctx: ctx.clone(),
+      start: r.created,
+      end: t,
+      alive: false,
+    });
+    if self.cfg.max_destroyed > 0 {
+      if self.grave_order.len() >= self.cfg.max_destroyed {
+        if let Some(old) = self.grave_order.pop_front() {
+          self.graveyard.remove(&old);
+        }
+      }
+      self.graveyard.insert(id, Dead { ty: r.ty, trigger: r.trigger, ctx });
+      self.grave_order.push_back(id);
+    }
+    self.release(r);
+  }
+
+  /// Frees contexts beyond the retention window that nothing alive uses.
+  fn collect_contexts(&mut self) -> Vec<u32> {
+    let mut freed = Vec::new();
+    while self.finished.len() > self.cfg.max_contexts {
+      let Some(idx) = self.finished.pop_front() else { break };
+      let remove = match self.contexts.get_mut(&idx) {
+        Some(c) if c.alive == 0 => true,
+        Some(c) => {
+          c.queued = false;
+          false
+        }
+        None => false,
+      };
+      if remove {
+        self.contexts.remove(&idx);
+        freed.push(idx);
+      }
+    }
+    freed
+  }
+
+  pub fn resources(&self) -> impl Iterator<Item = (u64, &Resource)> {
+    self.resources.iter().map(|(&id, r)| (id, r))
+  }
+
+  #[cfg(test)]
+  pub fn resource(&self, id: u64) -> Option<&Resource> {
+    self.resources.get(&id)
+  }
+
+  pub fn context(&self, ctx: u32) -> Option<&Context> {
+    self.contexts.get(&ctx)
+  }
+
+  pub fn context_name(&self, ctx: u32) -> Option<&str> {
+    self.contexts.get(&ctx).map(|c| &*c.name)
+  }
+
+  /// Trigger chain from `id` upward, through live and recently destroyed
+  /// resources; stops at an id it does not know, at 0/1 (the root) or at
+  /// a cycle guard of 10 000 steps.
+  pub fn ancestry(&self, id: u64) -> Vec<Link> {
+    let mut out = Vec::new();
+    let mut cur = id;
+    while cur > 1 && out.len() < 10_000 {
+      let link = if let Some(r) = self.resources.get(&cur) {
+        Link { id: cur, ty: r.ty, trigger: r.trigger, ctx: self.ctx_name(r.ctx), alive: true }
+      } else if let Some(d) = self.graveyard.get(&cur) {
+        Link { id: cur, ty: d.ty, trigger: d.trigger, ctx: d.ctx.clone(), alive: false }
+      } else {
+        break;
+      };
+      if link.trigger >= cur {
+        // Triggers are always older (smaller) ids; anything else is a loop.
+        out.push(link);
+        break;
+      }
+      cur = link.trigger;
+      out.push(link);
+    }
+    out
+  }
+
+  /// Live resources older than `older_than_ms` whose context has ended
+  /// (or any context when `include_open`), oldest first.
+  pub fn leaks(&self, now: f64, older_than_ms: f64, include_open: bool) -> Vec<(u64, &Resource, &Context)> {
+    let mut out: Vec<_> = self
+      .resources
+      .iter()
+      .filter_map(|(&id, r)| {
+        let c = self.contexts.get(&r.ctx)?;
+        let ended = c.ended.is_some();
+        if (ended || include_open) && now - r.created >= older_than_ms {
+          Some((id, r, c))
+        } else {
+          None
+        }
+      })
+      .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+  }
+
+  /// Copy of the ring plus every live resource as a lifetime that is still
+  /// open at `now`, for export off the JS thread.
+  pub fn timeline_snapshot(&self, now: f64) -> Vec<Event> {
+    let mut out = Vec::with_capacity(self.events.len() + self.resources.len());
+    out.extend(self.events.iter().cloned());
+    let mut live: Vec<_> = self.resources.iter().collect();
+    live.sort_by_key(|(&id, _)| id);
+    for (&id, r) in live {
+      out.push(Event::Lifetime {
+        id,
+        ty: r.ty,
+        trigger: r.trigger,
+        ctx: self.ctx_name(r.ctx),
+        start: r.created,
+        end: now.max(r.created),
+        alive: true,
+      });
+    }
+    out
+  }
+
+  pub fn stats(&self) -> Stats {
+    let per_resource = std::mem::size_of::<(u64, Resource)>() + 1;
+    let live_bytes = self.resources.capacity() * per_resource + self.stack_bytes;
+    Stats {
+      live: self.resources.len(),
+      live_bytes,
+      contexts: self.contexts.len(),
+      destroyed_retained: self.graveyard.len(),
+      events: self.events.len(),
+      max_events: self.cfg.max_events,
+      dropped_events: self.dropped_events,
+      records: self.records,
+      batches: self.batches,
+      untracked: self.untracked,
+    }
+  }
+
+  /// Releases memory held by the map after a burst (hashbrown never shrinks
+  /// on its own). Called when the map is empty-ish after a batch.
+  pub fn shrink(&mut self) {
+    if self.resources.capacity() > 1024 && self.resources.len() * 4 < self.resources.capacity() {
+      self.resources.shrink_to(self.resources.len() * 2);
+    }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn rec(kind: u32, id: u64, t: f64, trigger: u64, ty: u32, ctx: u32) -> [f64; STRIDE] {
+    [kind as f64, id as f64, t, trigger as f64, ty as f64, ctx as f64]
+  }
+
+  fn batch(recs: &[[f64; STRIDE]]) -> Vec<f64> {
+    recs.iter().flatten().copied().collect()
+  }
+
+  fn tracker(cfg: Config) -> Tracker {
+    let mut t = Tracker::new(cfg);
+    t.add_type("Timeout");
+    t.add_type("PROMISE");
+    t
+  }
+
+  #[test]
+  fn init_callbacks_destroy_roundtrip() {
+    let mut t = tracker(Config::default());
+    t.add_context(1, "req-1", 0.0);
+    let freed = t.apply(
+      &batch(&[
+        rec(KIND_INIT, 10, 1.0, 5, 0, 1),
+        rec(KIND_BEFORE, 10, 2.0, 0, 0, 0),
+        rec(KIND_AFTER, 10, 5.0, 0, 0, 0),
+      ]),
+      vec![],
+    );
+    assert!(freed.is_empty());
+    let r = t.resource(10).unwrap();
+    assert_eq!((r.ty, r.trigger, r.ctx, r.callbacks), (0, 5, 1, 1));
+    assert_eq!(r.callback_ms, 3.0);
+    let c = t.context(1).unwrap();
+    assert_eq!((c.created, c.alive, c.callbacks), (1, 1, 1));
+    t.apply(&batch(&[rec(KIND_DESTROY, 10, 9.0, 0, 0, 0)]), vec![]);
+    assert_eq!(t.stats().live, 0);
+    assert_eq!(t.context(1).unwrap().alive, 0);
+    assert_eq!(t.stats().events, 2); // callback + lifetime
+  }
+
+  #[test]
+  fn nested_callbacks_and_unmatched_after() {
+    let mut t = tracker(Config::default());
+    t.apply(
+      &batch(&[
+        rec(KIND_INIT, 2, 0.0, 1, 0, 0),
+        rec(KIND_INIT, 3, 0.0, 2, 0, 0),
+        rec(KIND_BEFORE, 2, 1.0, 0, 0, 0),
+        rec(KIND_BEFORE, 3, 2.0, 0, 0, 0),
+        // after for 3 skipped (exception); after for 2 unwinds both
+        rec(KIND_AFTER, 2, 4.0, 0, 0, 0),
+        rec(KIND_AFTER, 99, 4.0, 0, 0, 0),
+      ]),
+      vec![],
+    );
+    assert_eq!(t.resource(2).unwrap().callbacks, 1);
+    assert_eq!(t.resource(3).unwrap().callbacks, 0);
+    assert_eq!(t.stats().untracked, 1);
+  }
+
+  #[test]
+  fn ring_drops_oldest_and_counts() {
+    let mut t = tracker(Config { max_events: 3, ..Config::default() });
+    let mut recs = vec![];
+    for id in 2..10u64 {
+      recs.push(rec(KIND_INIT, id, 0.0, 1, 0, 0));
+      recs.push(rec(KIND_DESTROY, id, 1.0, 0, 0, 0));
+    }
+    t.apply(&batch(&recs), vec![]);
+    let s = t.stats();
+    assert_eq!((s.events, s.dropped_events, s.live), (3, 5, 0));
+  }
+
+  #[test]
+  fn contexts_are_freed_beyond_retention_only_when_idle() {
+    let mut t = tracker(Config { max_contexts: 2, ..Config::default() });
+    let mut freed_all = vec![];
+    for i in 1..=5u32 {
+      t.add_context(i, &format!("r{i}"), 0.0);
+      let id = 100 + u64::from(i);
+      let mut recs = vec![rec(KIND_INIT, id, 0.0, 1, 0, i)];
+      if i != 3 {
+        recs.push(rec(KIND_DESTROY, id, 1.0, 0, 0, 0));
+      }
+      freed_all.extend(t.apply(&batch(&recs), vec![]));
+    }
+    // 1 and 2 fell out of the window; 3 is pinned by a live resource.
+    assert_eq!(freed_all, vec![1, 2]);
+    assert!(t.context(3).is_some());
+    assert_eq!(t.stats().contexts, 3);
+  }
+
+  #[test]
+  fn leaks_need_an_ended_context_and_age() {
+    let mut t = tracker(Config::default());
+    t.add_context(1, "a", 0.0);
+    t.add_context(2, "b", 0.0);
+    t.apply(
+      &batch(&[
+        rec(KIND_INIT, 10, 0.0, 1, 0, 1),
+        rec(KIND_INIT, 11, 0.0, 1, 0, 2),
+        rec(KIND_INIT, 12, 90.0, 1, 0, 1),
+        [KIND_CONTEXT_END as f64, 1.0, 5.0, 0.0, 0.0, 0.0],
+      ]),
+      vec![],
+    );
+    let leaks: Vec<u64> = t.leaks(100.0, 50.0, false).iter().map(|l| l.0).collect();
+    assert_eq!(leaks, vec![10]);
+    let all: Vec<u64> = t.leaks(100.0, 0.0, true).iter().map(|l| l.0).collect();
+    assert_eq!(all, vec![10, 11, 12]);
+  }
+
+  #[test]
+  fn ancestry_walks_through_destroyed() {
+    let mut t = tracker(Config::default());
+    t.apply(
+      &batch(&[
+        rec(KIND_INIT, 5, 0.0, 1, 0, 0),
+        rec(KIND_INIT, 6, 0.0, 5, 1, 0),
+        rec(KIND_INIT, 7, 0.0, 6, 0, 0),
+        rec(KIND_DESTROY, 6, 0.0, 0, 0, 0),
+      ]),
+      vec![],
+    );
+    let chain: Vec<(u64, bool)> = t.ancestry(7).iter().map(|l| (l.id, l.alive)).collect();
+    assert_eq!(chain, vec![(7, true), (6, false), (5, true)]);
+  }
+
+  #[test]
+  fn malformed_records_do_not_panic() {
+    let mut t = tracker(Config { capture_stacks: true, ..Config::default() });
+    t.apply(&[f64::NAN, f64::INFINITY, -1.0, 1e300, -5.0, f64::NAN, 77.0, 1.0, 2.0, 3.0, 4.0, 5.0], vec![]);
+    t.apply(&batch(&[rec(KIND_INIT, 3, 0.0, 1, 12345, 999)]), vec![]);
+    assert_eq!(t.type_name(t.resource(3).unwrap().ty), "(untracked)");
+    assert_eq!(t.resource(3).unwrap().ctx, NO_CONTEXT);
+  }
+
+  #[test]
+  fn long_run_returns_to_empty() {
+    let mut t = tracker(Config { max_events: 100, max_destroyed: 100, ..Config::default() });
+    let mut id = 2u64;
+    for _ in 0..100 {
+      let mut recs = vec![];
+      for _ in 0..1000 {
+        recs.push(rec(KIND_INIT, id, 0.0, 1, 1, 0));
+        recs.push(rec(KIND_DESTROY, id, 0.0, 0, 0, 0));
+        id += 1;
+      }
+      t.apply(&batch(&recs), vec![]);
+      t.shrink();
+    }
+    let s = t.stats();
+    assert_eq!((s.live, s.events, s.destroyed_retained), (0, 100, 100));
+  }
+}
