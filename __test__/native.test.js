@@ -25,3 +25,9 @@ test('native errors carry Node-style class and code', () => {
     name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: 'bad value',
   });
 });
+
+test('every request-kit export is reachable from the package entry', () => {
+  const entry = require('..');
+  const kit = require('../lib/request');
+  for (const name of Object.keys(kit)) assert.strictEqual(entry[name], kit[name], name);
+});

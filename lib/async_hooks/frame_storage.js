@@ -15,7 +15,7 @@
 
 const { AsyncResource } = require('node:async_hooks');
 const { ObjectIs, ReflectApply } = require('./primordials');
-const { allocateSlot, frameWith } = require('./frame');
+const { allocateSlot, frameWith, frameWithout } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
   supportsOptions,
@@ -59,6 +59,9 @@ class AsyncLocalStorage {
   }
 
   disable() {
+    // The built-in deletes `this` from the current frame: a no-op for an
+    // object that is not one of ours, so foreign receivers do not throw.
+    if (!(#index in this)) return;
     const frame = carrier.getStore();
     if (frame !== undefined && frame[this.#index] === this.#generation) {
       // In place, like the built-in's delete on the current frame: every
@@ -69,7 +72,14 @@ class AsyncLocalStorage {
   }
 
   enterWith(data) {
-    carrier.enterWith(frameWith(carrier.getStore(), this.#index, this.#generation, data));
+    const frame = carrier.getStore();
+    if (!(#index in this)) {
+      // The built-in would add a key for this foreign object to a new
+      // frame; the stores of every real instance stay as they were.
+      carrier.enterWith(frame === undefined ? undefined : frameWithout(frame, 0));
+      return;
+    }
+    carrier.enterWith(frameWith(frame, this.#index, this.#generation, data));
   }
 
   run(data, fn, ...args) {
@@ -91,10 +101,14 @@ class AsyncLocalStorage {
 
   getStore() {
     const frame = carrier.getStore();
-    if (frame !== undefined && frame[this.#index] === this.#generation) {
-      return frame[this.#index + 1];
+    if (frame !== undefined) {
+      // Node 22's class has no private state: any receiver gets undefined.
+      if (!supportsOptions && !(#index in this)) return undefined;
+      if (frame[this.#index] === this.#generation) {
+        return frame[this.#index + 1];
+      }
     }
-    return this.#defaultValue;
+    return supportsOptions ? this.#defaultValue : undefined;
   }
 
   withScope(store) {

@@ -42,11 +42,23 @@ const {
   supportsOptions,
   supportsWithScope,
   enablesOnConstruction,
+  resourceContextSymbol,
   throwInvalidOptions,
 } = require('./mechanism');
 const RunScope = require('./run_scope');
 
 const kFrame = Symbol('fast-async-hooks.frame');
+
+// Where a resource keeps its frame. On Node 24+ inside the per-resource
+// store object Node clears when timers are cleaned up (see mechanism.js),
+// exactly where a built-in instance would keep its store; on Node 20/22
+// directly on the resource, as the built-in does there.
+const readFrame = resourceContextSymbol === undefined ?
+  (resource) => resource[kFrame] :
+  (resource) => resource[resourceContextSymbol]?.[kFrame];
+const writeFrame = resourceContextSymbol === undefined ?
+  (resource, frame) => { resource[kFrame] = frame; } :
+  (resource, frame) => { (resource[resourceContextSymbol] ??= { __proto__: null })[kFrame] = frame; };
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 // Enabled instances, held strongly exactly like the built-in's storageList.
@@ -86,34 +98,34 @@ function withoutDisabled(frame) {
 const storageHook = createHook({
   init(asyncId, type, triggerAsyncId, resource) {
     // Value of executionAsyncResource() is always a non null object.
-    let frame = executionAsyncResource()[kFrame];
+    let frame = readFrame(executionAsyncResource());
     if (frame !== undefined) {
       if (disabledCount !== 0) frame = withoutDisabled(frame);
       frame[0] = SHARED;
     }
-    resource[kFrame] = frame;
+    writeFrame(resource, frame);
   },
 });
 
 // The per-resource write of the built-in: in place when the resource is the
 // frame's only holder, else on a copy (children keep what they captured).
 function setStore(resource, index, generation, store) {
-  const frame = resource[kFrame];
+  const frame = readFrame(resource);
   if (frame !== undefined && frame[0] === EXCLUSIVE) {
     setEntry(frame, index, generation, store);
   } else {
-    resource[kFrame] = frameWith(frame, index, generation, store);
+    writeFrame(resource, frameWith(frame, index, generation, store));
   }
 }
 
 function deleteStore(resource, index) {
-  const frame = resource[kFrame];
+  const frame = readFrame(resource);
   if (frame === undefined || index >= frame.length || frame[index] === 0) return;
   if (frame[0] === EXCLUSIVE) {
     frame[index] = 0;
     frame[index + 1] = undefined;
   } else {
-    resource[kFrame] = frameWithout(frame, index);
+    writeFrame(resource, frameWithout(frame, index));
   }
 }
 
@@ -175,7 +187,7 @@ class AsyncLocalStorage {
   // Propagate this instance's store from a parent resource to a child one.
   _propagate(resource, triggerResource, type) {
     if (this.enabled) {
-      const parent = triggerResource[kFrame];
+      const parent = readFrame(triggerResource);
       const has = parent !== undefined && parent[this.#index] === this.#generation;
       setStore(resource, this.#index, this.#generation, has ? parent[this.#index + 1] : undefined);
     }
@@ -197,8 +209,8 @@ class AsyncLocalStorage {
     const index = this.#index;
     const generation = this.#generation;
     const resource = executionAsyncResource();
-    const frame = resource[kFrame];
-    // What the built-in would read as the old property value.
+    const frame = readFrame(resource);
+    // What the built-in reads as the old property value.
     const hadEntry = frame !== undefined && frame[index] === generation;
     const oldStore = hadEntry ? frame[index + 1] : undefined;
 
@@ -231,12 +243,14 @@ class AsyncLocalStorage {
 
   getStore() {
     if (this.enabled) {
-      const frame = executionAsyncResource()[kFrame];
+      const frame = readFrame(executionAsyncResource());
       if (frame !== undefined && frame[this.#index] === this.#generation) {
         return frame[this.#index + 1];
       }
     }
-    return this.#defaultValue;
+    // Node 20/22's class has no private state: a foreign receiver that is
+    // not enabled gets undefined rather than a TypeError.
+    return supportsOptions ? this.#defaultValue : undefined;
   }
 
   withScope(store) {

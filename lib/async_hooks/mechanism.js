@@ -18,10 +18,29 @@ const supportsWithScope = typeof proto.withScope === 'function';
 // Node 24+ enables a promise-hook instance in its constructor; Node 20/22 on
 // first run()/enterWith(). Observable (getStore() before any run, hook
 // side effects), so ask the built-in itself, then undo what it did.
+//
+// Node 24+ also keeps every instance's store of a resource in one object
+// under an internal symbol, which it clears when a timer or immediate is
+// cleaned up (so a retained Timeout does not pin a finished request's
+// stores). Find that symbol so our frame can live in the same object and be
+// released the same way. Undefined on Node 20/22.
 let enablesOnConstruction = false;
+let resourceContextSymbol;
 if (!usesAsyncContextFrame) {
   const probe = new BuiltinAsyncLocalStorage();
   enablesOnConstruction = probe.enabled === true;
+  const resource = builtin.executionAsyncResource();
+  const hadContext = Object.getOwnPropertySymbols(resource)
+    .some((symbol) => symbol.description === 'kAsyncLocalStorageContext');
+  probe.enterWith(probe);
+  resourceContextSymbol = Object.getOwnPropertySymbols(resource)
+    .find((symbol) => symbol.description === 'kAsyncLocalStorageContext');
+  if (resourceContextSymbol !== undefined) {
+    if (hadContext) delete resource[resourceContextSymbol][probe.kResourceStore];
+    else delete resource[resourceContextSymbol];
+  } else {
+    delete resource[probe.kResourceStore];
+  }
   probe.disable();
 }
 
@@ -37,5 +56,6 @@ module.exports = {
   supportsOptions,
   supportsWithScope,
   enablesOnConstruction,
+  resourceContextSymbol,
   throwInvalidOptions,
 };
