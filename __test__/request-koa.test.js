@@ -42,6 +42,11 @@ before(async () => {
     await new Promise((r) => setTimeout(r, 2));
     ctx.throw(418, 'teapot', { headers: { 'x-custom': 'kept' } });
   });
+  router.get('/getter', () => {
+    const err = new Error('getter');
+    Object.defineProperty(err, 'headers', { get: () => ({ 'x-from-getter': '1' }), enumerable: true });
+    throw err;
+  });
   router.get('/raw', (ctx) => { ctx.body = 'ok'; });
   app.use(router.routes());
   app.silent = true;
@@ -110,4 +115,11 @@ test("app.on('error') runs in the failing request's context and error responses 
   const logs = capture.json().filter((l) => l.at === 'app-error');
   assert.strictEqual(logs.length, ids.length);
   for (const l of logs) assert.strictEqual(`error-${l.request_id}`, l.seq);
+});
+
+// (A frozen error is not tested: Koa's own onerror assigns err.status.)
+test('an error with read-only headers still gets a normal error response', async () => {
+  const getter = await h.request(port, { path: '/getter', headers: { 'x-request-id': 'kg-1' } });
+  assert.strictEqual(getter.status, 500);
+  assert.strictEqual(getter.headers['x-from-getter'], '1');
 });

@@ -111,7 +111,7 @@ export interface RequestLogFields {
   request_id: string;
 }
 /** For pino's `mixin` option: OpenTelemetry field names inside a request, {} outside. */
-export function pinoMixin(): () => RequestLogFields | Record<string, never>;
+export function pinoMixin(): (mergeObject?: object, level?: number, logger?: object) => RequestLogFields | Record<string, never>;
 /** A winston format adding trace_id, span_id, trace_flags, request_id. */
 export function winstonFormat(): { transform(info: any): any; options: object };
 

@@ -29,7 +29,11 @@ function callOnerror(ctx, state, err) {
   const idHeader = state.options.requestIdHeader;
   if (!hasHeader(headers, idHeader)) headers[idHeader] = state.context.requestId;
   if (!hasHeader(headers, 'traceparent')) headers.traceparent = traceparentOf(state.context);
-  err.headers = headers;
+  try {
+    err.headers = headers;
+  } catch {
+    return state.onerror.call(ctx, err); // read-only `headers`: leave it be
+  }
   try {
     return state.onerror.call(ctx, err);
   } finally {
