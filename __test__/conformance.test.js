@@ -6,14 +6,19 @@
 
 const { test } = require('node:test');
 const assert = require('node:assert');
+const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const { scenarioFiles, compareFile } = require('./conformance/runner');
 
 const SELFTEST = path.join(__dirname, 'conformance', 'fixtures', 'selftest-scenarios.js');
 
+// Each pair is compared on every scenario file: the package entry, and
+// node:async_hooks after `-r fast-async-hooks/register`.
 // CONFORMANCE_IMPLS=builtin,builtin checks the suite's own determinism.
-const IMPLS = (process.env.CONFORMANCE_IMPLS || 'builtin,ours').split(',');
+const PAIRS = process.env.CONFORMANCE_IMPLS ?
+  [process.env.CONFORMANCE_IMPLS.split(',')] :
+  [['builtin', 'ours']].concat(fs.existsSync(path.join(__dirname, '..', 'register.js')) ? [['builtin', 'register']] : []);
 
 function assertSame(pair) {
   if (util.isDeepStrictEqual(pair.right, pair.left)) return;
@@ -28,9 +33,10 @@ function assertSame(pair) {
 }
 
 let total = 0;
-for (const file of scenarioFiles()) {
-  test(`conformance: ${path.basename(file, '.js')}`, async (t) => {
-    const pairs = await compareFile(file, IMPLS);
+for (const impls of PAIRS) for (const file of scenarioFiles()) {
+  const tag = impls[1] === 'ours' ? '' : ` (${impls.join(' vs ')})`;
+  test(`conformance${tag}: ${path.basename(file, '.js')}`, async (t) => {
+    const pairs = await compareFile(file, impls);
     assert.ok(pairs.length > 0, 'scenario file registered no scenarios');
     let observations = 0;
     for (const pair of pairs) {

@@ -8,8 +8,6 @@
 const builtin = require('node:async_hooks');
 const { loadImpl } = require('./impl');
 
-const h = loadImpl();
-
 function detectFeatures() {
   const ALS = builtin.AsyncLocalStorage;
   const proto = ALS.prototype;
@@ -34,7 +32,10 @@ function detectFeatures() {
   };
 }
 
+// Detected before loading the implementation: IMPL=register replaces
+// node:async_hooks' AsyncLocalStorage.
 const features = detectFeatures();
+const h = loadImpl();
 const scenarios = [];
 
 // opts.requires: feature names that must all be truthy to run the scenario;
