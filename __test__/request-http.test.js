@@ -125,6 +125,22 @@ test('options: trustIncoming false ignores incoming ids and traceparent', async 
   assert.strictEqual(r.headers['x-request-id'], c.requestId);
 });
 
+test('options: trustIncoming can trust the request id or the traceparent alone', async () => {
+  const tp = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
+  const headers = { 'x-request-id': 'valid-id', traceparent: tp };
+  const onlyTrace = await serve(httpContext((req, res) => res.end(JSON.stringify(getRequestContext())), { trustIncoming: { requestId: false } }));
+  const a = JSON.parse((await h.request(onlyTrace, { headers })).text);
+  assert.match(a.requestId, h.UUID_V7);
+  assert.strictEqual(a.traceId, '1'.repeat(32));
+  assert.strictEqual(a.parentSpanId, '2'.repeat(16));
+  const onlyId = await serve(httpContext((req, res) => res.end(JSON.stringify(getRequestContext())), { trustIncoming: { traceparent: false } }));
+  const b = JSON.parse((await h.request(onlyId, { headers })).text);
+  assert.strictEqual(b.requestId, 'valid-id');
+  assert.notStrictEqual(b.traceId, '1'.repeat(32));
+  assert.strictEqual(b.parentSpanId, null);
+  assert.throws(() => httpContext(() => {}, { trustIncoming: { requestId: 'no' } }), { code: 'ERR_INVALID_ARG_TYPE' });
+});
+
 test('options: requestIdHeader, generateRequestId, fields, responseHeaders, requestIdValidation', async () => {
   let n = 0;
   const port = await serve(httpContext((req, res) => {

@@ -59,8 +59,10 @@ function contextFromHeaders(headers, options, req) {
   let requestId = null;
   let parent = null;
   let traceState = null;
-  if (options.trustIncoming) {
+  if (options.trustRequestId) {
     requestId = ids.validateRequestId(headerOf(headers, options.requestIdHeader), options.requestIdValidation);
+  }
+  if (options.trustTraceparent) {
     parent = ids.parseTraceparent(headerOf(headers, 'traceparent'));
     if (parent !== null) {
       // tracestate only means something next to a valid traceparent (W3C §3.3).

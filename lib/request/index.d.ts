@@ -38,8 +38,9 @@ export interface RequestContextOptions {
    * true (default): a valid incoming request id / traceparent is used.
    * false: both are ignored; every request gets a new id and a new trace
    * (for services facing untrusted clients).
+   * { requestId, traceparent }: decide for each (omitted ones default to true).
    */
-  trustIncoming?: boolean;
+  trustIncoming?: boolean | { requestId?: boolean; traceparent?: boolean };
   /** Custom id generator; an invalid result falls back to a UUID v7. */
   generateRequestId?: (req?: IncomingMessage) => string;
   /** Set X-Request-Id and traceparent (with our span id) on responses (default true). */

@@ -10,7 +10,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const DEFAULTS = Object.freeze({
   requestIdHeader: 'x-request-id',
-  trustIncoming: true,
+  trustRequestId: true,
+  trustTraceparent: true,
   generateRequestId: null,
   responseHeaders: true,
   fields: null,
@@ -31,6 +32,19 @@ function checkFunction(name, value) {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'function') throw invalidArgType(`options.${name}`, 'of type function', value);
   return value;
+}
+
+// trustIncoming: boolean, or { requestId, traceparent } to trust one only.
+function checkTrust(value) {
+  if (value === undefined) return [true, true];
+  if (typeof value === 'boolean') return [value, value];
+  if (value === null || typeof value !== 'object') {
+    throw invalidArgType('options.trustIncoming', 'of type boolean or an object', value);
+  }
+  return [
+    checkBoolean('trustIncoming.requestId', value.requestId, true),
+    checkBoolean('trustIncoming.traceparent', value.traceparent, true),
+  ];
 }
 
 function checkRequestIdValidation(value) {
@@ -63,9 +77,11 @@ function normalizeOptions(options) {
     requestIdHeader = options.requestIdHeader.toLowerCase();
   }
 
+  const [trustRequestId, trustTraceparent] = checkTrust(options.trustIncoming);
   return Object.freeze({
     requestIdHeader,
-    trustIncoming: checkBoolean('trustIncoming', options.trustIncoming, DEFAULTS.trustIncoming),
+    trustRequestId,
+    trustTraceparent,
     generateRequestId: checkFunction('generateRequestId', options.generateRequestId),
     responseHeaders: checkBoolean('responseHeaders', options.responseHeaders, DEFAULTS.responseHeaders),
     fields: checkFunction('fields', options.fields),
