@@ -21,8 +21,10 @@
 
 const { ReflectApply } = require('./primordials');
 
-const EXCLUSIVE = 0;
-const SHARED = 1;
+// Objects rather than numbers, so every frame starts with generic elements
+// and keeps one elements kind whatever the stores (faster, monomorphic reads).
+const EXCLUSIVE = Object.freeze({ __proto__: null, ownership: 'exclusive' });
+const SHARED = Object.freeze({ __proto__: null, ownership: 'shared' });
 const FIRST_INDEX = 1;
 
 // Generation 0 is never handed out, so a zero-filled slot is "no entry".
@@ -105,6 +107,7 @@ module.exports = {
   indexOfSlot,
   onSlotReleased,
   setEntry,
+  copyFrame,
   frameWith,
   frameWithout,
 };

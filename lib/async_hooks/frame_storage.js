@@ -15,7 +15,7 @@
 
 const { AsyncResource } = require('node:async_hooks');
 const { ObjectIs, ReflectApply } = require('./primordials');
-const { allocateSlot, frameWith, frameWithout } = require('./frame');
+const { allocateSlot, copyFrame, frameWith } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
   supportsOptions,
@@ -76,7 +76,7 @@ class AsyncLocalStorage {
     if (!(#index in this)) {
       // The built-in would add a key for this foreign object to a new
       // frame; the stores of every real instance stay as they were.
-      carrier.enterWith(frame === undefined ? undefined : frameWithout(frame, 0));
+      carrier.enterWith(frame === undefined ? undefined : copyFrame(frame));
       return;
     }
     carrier.enterWith(frameWith(frame, this.#index, this.#generation, data));

@@ -58,7 +58,11 @@ const readFrame = resourceContextSymbol === undefined ?
   (resource) => resource[resourceContextSymbol]?.[kFrame];
 const writeFrame = resourceContextSymbol === undefined ?
   (resource, frame) => { resource[kFrame] = frame; } :
-  (resource, frame) => { (resource[resourceContextSymbol] ??= { __proto__: null })[kFrame] = frame; };
+  (resource, frame) => {
+    const context = resource[resourceContextSymbol];
+    if (context !== undefined) context[kFrame] = frame;
+    else if (frame !== undefined) resource[resourceContextSymbol] = { __proto__: null, [kFrame]: frame };
+  };
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 // Enabled instances, held strongly exactly like the built-in's storageList.
