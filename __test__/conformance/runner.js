@@ -21,8 +21,11 @@ function childExecArgv() {
   return flags;
 }
 
+// CONFORMANCE_FILES=03,13-capture limits a run to matching scenario files.
 function scenarioFiles() {
+  const only = (process.env.CONFORMANCE_FILES || '').split(',').filter(Boolean);
   return fs.readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.js')).sort()
+    .filter((f) => only.length === 0 || only.some((x) => f.includes(x)))
     .map((f) => path.join(SCENARIO_DIR, f));
 }
 
