@@ -19,13 +19,12 @@ const { allocateSlot, copyFrame, frameWith } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
   supportsOptions,
-  supportsWithScope,
-  throwInvalidOptions,
+  readOptions,
+  matchBuiltinSurface,
 } = require('./mechanism');
 const RunScope = require('./run_scope');
 
 const carrier = new BuiltinAsyncLocalStorage();
-const kEmptyObject = Object.freeze({ __proto__: null });
 
 class AsyncLocalStorage {
   #index;
@@ -33,16 +32,11 @@ class AsyncLocalStorage {
   #defaultValue = undefined;
   #name = undefined;
 
-  constructor(options = kEmptyObject) {
-    if (supportsOptions) {
-      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-        throwInvalidOptions(options);
-      }
-      this.#defaultValue = options.defaultValue;
-      if (options.name !== undefined) {
-        this.#name = `${options.name}`;
-      }
-    }
+  // A default keeps `AsyncLocalStorage.length` at 0, as the built-in's.
+  constructor(options = undefined) {
+    const { defaultValue, name } = readOptions(options);
+    this.#defaultValue = defaultValue;
+    this.#name = name;
     const { index, generation } = allocateSlot(this);
     this.#index = index;
     this.#generation = generation;
@@ -116,7 +110,6 @@ class AsyncLocalStorage {
   }
 }
 
-if (!supportsOptions) delete AsyncLocalStorage.prototype.name;
-if (!supportsWithScope) delete AsyncLocalStorage.prototype.withScope;
+matchBuiltinSurface(AsyncLocalStorage);
 
 module.exports = AsyncLocalStorage;

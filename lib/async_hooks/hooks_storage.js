@@ -40,10 +40,10 @@ const {
 } = require('./frame');
 const {
   supportsOptions,
-  supportsWithScope,
   enablesOnConstruction,
   resourceContextSymbol,
-  throwInvalidOptions,
+  readOptions,
+  matchBuiltinSurface,
 } = require('./mechanism');
 const RunScope = require('./run_scope');
 
@@ -63,7 +63,6 @@ const writeFrame = resourceContextSymbol === undefined ?
     if (context !== undefined) context[kFrame] = frame;
     else if (frame !== undefined) resource[resourceContextSymbol] = { __proto__: null, [kFrame]: frame };
   };
-const kEmptyObject = Object.freeze({ __proto__: null });
 
 // Enabled instances, held strongly exactly like the built-in's storageList.
 const storageList = [];
@@ -139,18 +138,13 @@ class AsyncLocalStorage {
   #defaultValue = undefined;
   #name = undefined;
 
-  constructor(options = kEmptyObject) {
+  // A default keeps `AsyncLocalStorage.length` at 0, as the built-in's.
+  constructor(options = undefined) {
     this.kResourceStore = Symbol('kResourceStore');
     this.enabled = false;
-    if (supportsOptions) {
-      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-        throwInvalidOptions(options);
-      }
-      this.#defaultValue = options.defaultValue;
-      if (options.name !== undefined) {
-        this.#name = `${options.name}`;
-      }
-    }
+    const { defaultValue, name } = readOptions(options);
+    this.#defaultValue = defaultValue;
+    this.#name = name;
     const { index, generation } = allocateSlot(this);
     this.#index = index;
     this.#generation = generation;
@@ -262,7 +256,6 @@ class AsyncLocalStorage {
   }
 }
 
-if (!supportsOptions) delete AsyncLocalStorage.prototype.name;
-if (!supportsWithScope) delete AsyncLocalStorage.prototype.withScope;
+matchBuiltinSurface(AsyncLocalStorage);
 
 module.exports = AsyncLocalStorage;

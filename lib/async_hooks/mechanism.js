@@ -44,10 +44,27 @@ if (!usesAsyncContextFrame) {
   probe.disable();
 }
 
-/** Throws exactly the error the built-in constructor throws for `options`. */
-function throwInvalidOptions(options) {
-  // validateObject rejects these before any side effect in every version.
-  new BuiltinAsyncLocalStorage(options);
+const kEmptyObject = Object.freeze({ __proto__: null });
+
+/**
+ * The constructor options as the built-in of this Node reads them:
+ * `{ defaultValue, name }` (name stringified) where it supports them, and
+ * exactly its error (class, code, message) for a non-object.
+ */
+function readOptions(options = kEmptyObject) {
+  if (!supportsOptions) return kEmptyObject;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    // validateObject rejects these before any side effect in every version.
+    new BuiltinAsyncLocalStorage(options);
+  }
+  const { defaultValue } = options;
+  return { defaultValue, name: options.name === undefined ? undefined : `${options.name}` };
+}
+
+/** Removes what this Node's built-in class does not have. */
+function matchBuiltinSurface(Storage) {
+  if (!supportsOptions) delete Storage.prototype.name;
+  if (!supportsWithScope) delete Storage.prototype.withScope;
 }
 
 module.exports = {
@@ -57,5 +74,6 @@ module.exports = {
   supportsWithScope,
   enablesOnConstruction,
   resourceContextSymbol,
-  throwInvalidOptions,
+  readOptions,
+  matchBuiltinSurface,
 };
