@@ -12,11 +12,13 @@ const { storage } = require('./context');
 const kContext = Symbol('fast-async-hooks.request.context');
 const kEmit = Symbol('fast-async-hooks.request.emit');
 
-function emitInRequestContext() {
-  const context = this[kContext];
-  // Fast path: already inside (synchronous emit from request code).
-  if (storage.getStore() === context) return Reflect.apply(this[kEmit], this, arguments);
-  return storage.run(context, Reflect.apply, this[kEmit], this, arguments);
+function emitInRequestContext(event) {
+  // Fast paths: nobody listens (most internal stream events), or already
+  // inside (synchronous emit from request code). Entering costs a run().
+  if (this.listenerCount(event) === 0 || storage.getStore() === this[kContext]) {
+    return Reflect.apply(this[kEmit], this, arguments);
+  }
+  return storage.run(this[kContext], Reflect.apply, this[kEmit], this, arguments);
 }
 
 function bindEmitter(emitter, context) {
