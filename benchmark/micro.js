@@ -140,7 +140,7 @@ if (timerTodo.length) {
   for (let r = 0; r < R.asyncRounds; r++) {
     log(`timers round ${r + 1}/${R.asyncRounds}`);
     for (const impl of rotate(['none', 'builtin', 'ours', 'cls'], r)) {
-      const res = runChild({ kind: 'timers', impl, kinds: timerTodo.map((t) => t.kind), batch: 10000, samples: 3 });
+      const res = runChild({ kind: 'timers', impl, kinds: timerTodo.map((t) => t.kind), batch: 10000, samples: 3, sampleMs: opts.quick ? 15 : 25 });
       for (const t of timerTodo) t.c.samples[impl].push(median(res.samples[t.kind]));
     }
   }

@@ -149,12 +149,16 @@ async function timersCase(spec) {
     for (const kind of spec.kinds) {
       const schedule = SCHEDULERS[kind];
       await batch(schedule, spec.batch); // warm-up
+      // calibrate: enough batches per sample for about spec.sampleMs
+      let t0 = now();
       await batch(schedule, spec.batch);
+      const perBatch = Math.max(1, now() - t0);
+      const batches = Math.max(1, Math.min(50, Math.round((spec.sampleMs * 1e6) / perBatch)));
       const samples = [];
       for (let s = 0; s < spec.samples; s++) {
-        const t0 = now();
-        await batch(schedule, spec.batch);
-        samples.push((now() - t0) / spec.batch);
+        t0 = now();
+        for (let b = 0; b < batches; b++) await batch(schedule, spec.batch);
+        samples.push((now() - t0) / (spec.batch * batches));
       }
       result[kind] = samples;
     }
