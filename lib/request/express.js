@@ -1,5 +1,5 @@
 'use strict';
-// Express (4 and 5) integration: a middleware; mount it first.
+// Express integration (tested with Express 5): a middleware; mount it first.
 
 const { storage, contextFromHeaders } = require('./context');
 const { normalizeOptions } = require('./options');

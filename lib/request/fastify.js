@@ -1,5 +1,5 @@
 'use strict';
-// Fastify 4/5 integration: `fastify.register(fastifyContext, options)`.
+// Fastify integration (tested with Fastify 5): `fastify.register(fastifyContext, options)`.
 //
 // The plugin is marked skip-override, so its hook and genReqId apply to the
 // whole application, not just to an encapsulated child context.

@@ -1,5 +1,5 @@
 'use strict';
-// Koa 2/3 integration: a middleware; mount it first (`app.use(koaContext())`).
+// Koa integration (tested with Koa 2): a middleware; mount it first (`app.use(koaContext())`).
 
 const { storage, contextFromHeaders } = require('./context');
 const { normalizeOptions } = require('./options');
