@@ -48,6 +48,23 @@ scenario('subclass: overriding getStore changes the run() fast path', (r) => {
   r.log('after run(fallback)', als.getStore());
 });
 
+scenario('detached methods and foreign receivers (error class only)', (r) => {
+  const als = new h.AsyncLocalStorage();
+  const cls = (fn) => {
+    try { fn(); return 'no throw'; } catch (e) { return e?.constructor?.name; }
+  };
+  const { getStore, run, exit, enterWith } = h.AsyncLocalStorage.prototype;
+  for (const [label, recv] of [['undefined', undefined], ['plain object', {}]]) {
+    r.log(`getStore on ${label}`, cls(() => getStore.call(recv)));
+    r.log(`run on ${label}`, cls(() => run.call(recv, 1, () => {})));
+    r.log(`exit on ${label}`, cls(() => exit.call(recv, () => {})));
+    // Not compared: enterWith with an undefined receiver, which the
+    // AsyncContextFrame built-in accepts (it keys a frame entry by undefined).
+    if (recv !== undefined) r.log(`enterWith on ${label}`, cls(() => enterWith.call(recv, 1)));
+  }
+  r.log('store untouched', als.getStore());
+});
+
 scenario('new on an AsyncLocalStorage.bind result', (r) => {
   class Thing { constructor(x) { this.x = x; } }
   function Plain(x) { this.x = x; }
