@@ -123,3 +123,9 @@ test('pinoMixin: OpenTelemetry field names inside, {} outside, a fresh object pe
     assert.strictEqual(mixin().extra, undefined);
   });
 });
+
+test('the package root exports every request-kit function, and the same objects', () => {
+  const kit = require('../lib/request');
+  const root = require('..');
+  for (const name of Object.keys(kit)) assert.strictEqual(root[name], kit[name], name);
+});

@@ -27,6 +27,7 @@ before(async () => {
     ctx.res.on('finish', () => logger.info({ seq, at: 'finish' }));
     const seen = await h.doWork(seq, downstream.port, logger);
     assert.strictEqual(ctx.state.requestId, getRequestContext().requestId);
+    assert.strictEqual(ctx.state.requestContext, getRequestContext());
     ctx.body = seen;
   });
   router.post('/stream', async (ctx) => {
