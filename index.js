@@ -1,38 +1,45 @@
 'use strict';
-// Public entry of fast-async-hooks. Hand-written: the napi-rs generated
-// loader lives in binding.js and is only reached through lib/native.js.
+// Public entry of fast-async-hooks (CommonJS; index.mjs re-exports it for
+// ESM). Hand-written: the napi-rs generated loader lives in binding.js and
+// is only reached through lib/native.js, on first use.
 //
-// The node:async_hooks surface is loaded eagerly; the request kit is loaded
-// on first use of one of its exports, so a plain drop-in user creates no
-// AsyncLocalStorage of ours (on promise-hook Nodes an instance turns the
-// promise hook on, which changes executionAsyncId() in continuations).
+// Exports are assigned one by one so Node's CommonJS export detection finds
+// them (ESM `import { AsyncLocalStorage } from 'fast-async-hooks'`).
 
 const asyncHooks = require('./lib/async_hooks');
+const request = require('./lib/request');
 
-const REQUEST_KIT_EXPORTS = [
-  'getRequestContext', 'RequestContext', 'runWithRequestContext', 'createRequestContext',
-  'withoutPropagation', 'expressContext', 'koaContext', 'fastifyContext', 'fastifyGenReqId',
-  'fastifyServerFactory', 'httpContext', 'pinoMixin', 'winstonFormat', 'patchConsole',
-  'enableOutgoingPropagation', 'disableOutgoingPropagation', 'isOutgoingPropagationEnabled',
-  'getOutgoingHeaders', 'outgoingPropagationSupport',
-];
+// node:async_hooks drop-in
+exports.AsyncLocalStorage = asyncHooks.AsyncLocalStorage;
+exports.AsyncResource = asyncHooks.AsyncResource;
+exports.createHook = asyncHooks.createHook;
+exports.executionAsyncId = asyncHooks.executionAsyncId;
+exports.triggerAsyncId = asyncHooks.triggerAsyncId;
+exports.executionAsyncResource = asyncHooks.executionAsyncResource;
+exports.asyncWrapProviders = asyncHooks.asyncWrapProviders;
+
+// Request kit (lib/request/README.md)
+exports.getRequestContext = request.getRequestContext;
+exports.RequestContext = request.RequestContext;
+exports.runWithRequestContext = request.runWithRequestContext;
+exports.createRequestContext = request.createRequestContext;
+exports.withoutPropagation = request.withoutPropagation;
+exports.expressContext = request.expressContext;
+exports.koaContext = request.koaContext;
+exports.fastifyContext = request.fastifyContext;
+exports.fastifyGenReqId = request.fastifyGenReqId;
+exports.fastifyServerFactory = request.fastifyServerFactory;
+exports.httpContext = request.httpContext;
+exports.pinoMixin = request.pinoMixin;
+exports.winstonFormat = request.winstonFormat;
+exports.patchConsole = request.patchConsole;
+exports.enableOutgoingPropagation = request.enableOutgoingPropagation;
+exports.disableOutgoingPropagation = request.disableOutgoingPropagation;
+exports.isOutgoingPropagationEnabled = request.isOutgoingPropagationEnabled;
+exports.getOutgoingHeaders = request.getOutgoingHeaders;
+exports.outgoingPropagationSupport = request.outgoingPropagationSupport;
 
 /** Version of the loaded native addon; throws if the prebuilt binary is missing. */
-function nativeVersion() {
+exports.nativeVersion = function nativeVersion() {
   return require('./lib/native').nativeVersion();
-}
-
-module.exports = { ...asyncHooks, nativeVersion };
-
-for (const name of REQUEST_KIT_EXPORTS) {
-  Object.defineProperty(module.exports, name, {
-    __proto__: null,
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = require('./lib/request')[name];
-      Object.defineProperty(module.exports, name, { __proto__: null, value, enumerable: true, writable: true, configurable: true });
-      return value;
-    },
-  });
-}
+};

@@ -9,7 +9,19 @@ const { invalidArgType, invalidArgValue } = require('./errors');
 const ids = require('./ids');
 const { normalizeOptions, newRequestId } = require('./options');
 
-const storage = new AsyncLocalStorage();
+// The instance is created on first run(), so loading the kit creates none:
+// on promise-hook Nodes an instance turns the promise hook on for the whole
+// process, which a plain drop-in user must not pay for or observe.
+let instance;
+const storage = {
+  run(store, fn, ...args) {
+    instance ??= new AsyncLocalStorage();
+    return instance.run(store, fn, ...args);
+  },
+  getStore() {
+    return instance === undefined ? undefined : instance.getStore();
+  },
+};
 
 // Hidden state on context objects. Symbols keep them out of JSON/logs.
 const kRoot = Symbol('fast-async-hooks.request.root');
@@ -79,7 +91,7 @@ function contextFromHeaders(headers, options, req) {
     parent !== null ? parent.parentId : null,
     flags,
     traceState,
-    options.requestIdHeader,
+    options.requestIdHeaderName,
   );
   if (options.fields !== null) addFields(context, options.fields(req));
   return context;
