@@ -109,8 +109,8 @@ test("app.on('error') runs in the failing request's context and error responses 
     assert.strictEqual(e.seen.requestId, e.id);
     // Our ids are lent to err.headers while Koa builds the response, then
     // taken back so the error object is left as the application made it.
-    assert.deepStrictEqual(Object.keys(e.during), ['x-custom', 'x-request-id', 'traceparent']);
-    assert.strictEqual(e.during['x-request-id'], e.id);
+    assert.deepStrictEqual(Object.keys(e.during), ['x-custom', 'X-Request-Id', 'traceparent']);
+    assert.strictEqual(e.during['X-Request-Id'], e.id);
     assert.deepStrictEqual(Object.keys(e.err.headers), ['x-custom']);
   }
   const logs = capture.json().filter((l) => l.at === 'app-error');

@@ -161,7 +161,7 @@ test('getOutgoingHeaders: the manual path (node:http on Node 20), a new span eac
   runWithRequestContext({ headers: incoming }, () => {
     const a = getOutgoingHeaders();
     const b = getOutgoingHeaders();
-    assert.strictEqual(a['x-request-id'], 'in-1');
+    assert.strictEqual(a['X-Request-Id'], 'in-1');
     assert.strictEqual(a.tracestate, 'k=v');
     const [ma, mb] = [h.TRACEPARENT.exec(a.traceparent), h.TRACEPARENT.exec(b.traceparent)];
     assert.strictEqual(ma[1], TRACE);

@@ -38,7 +38,7 @@ function traceparentOf(context) {
 // the application sets later wins.
 function setResponseHeaders(res, context, options) {
   if (!options.responseHeaders || res.headersSent) return;
-  res.setHeader(options.requestIdHeader, context.requestId);
+  res.setHeader(options.requestIdHeaderName, context.requestId);
   res.setHeader('traceparent', traceparentOf(context));
 }
 

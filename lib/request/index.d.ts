@@ -32,7 +32,7 @@ export interface RequestIdValidation {
 }
 
 export interface RequestContextOptions {
-  /** Header carrying the request id, in and out (default 'x-request-id'). */
+  /** Header carrying the request id, in and out (default 'X-Request-Id'; read case-insensitively, sent as spelled here). */
   requestIdHeader?: string;
   /**
    * true (default): a valid incoming request id / traceparent is used.

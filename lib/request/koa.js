@@ -26,8 +26,9 @@ function callOnerror(ctx, state, err) {
   const had = Object.prototype.hasOwnProperty.call(err, 'headers');
   const previous = err.headers;
   const headers = { ...previous };
-  const idHeader = state.options.requestIdHeader;
-  if (!hasHeader(headers, idHeader)) headers[idHeader] = state.context.requestId;
+  if (!hasHeader(headers, state.options.requestIdHeader)) {
+    headers[state.options.requestIdHeaderName] = state.context.requestId;
+  }
   if (!hasHeader(headers, 'traceparent')) headers.traceparent = traceparentOf(state.context);
   try {
     err.headers = headers;

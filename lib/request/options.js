@@ -10,6 +10,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const DEFAULTS = Object.freeze({
   requestIdHeader: 'x-request-id',
+  requestIdHeaderName: 'X-Request-Id',
   trustRequestId: true,
   trustTraceparent: true,
   generateRequestId: null,
@@ -66,6 +67,7 @@ function normalizeOptions(options) {
   if (options[Symbol.for('fast-async-hooks.normalized')] === true) return options;
 
   let requestIdHeader = DEFAULTS.requestIdHeader;
+  let requestIdHeaderName = DEFAULTS.requestIdHeaderName;
   if (options.requestIdHeader !== undefined) {
     if (typeof options.requestIdHeader !== 'string') {
       throw invalidArgType('options.requestIdHeader', 'of type string', options.requestIdHeader);
@@ -73,13 +75,16 @@ function normalizeOptions(options) {
     if (!HEADER_NAME.test(options.requestIdHeader)) {
       throw invalidArgValue('options.requestIdHeader', 'must be a valid HTTP header name');
     }
-    // Node lower-cases incoming header names.
+    // Node lower-cases incoming header names; what we send keeps the
+    // spelling we were given.
     requestIdHeader = options.requestIdHeader.toLowerCase();
+    requestIdHeaderName = options.requestIdHeader;
   }
 
   const [trustRequestId, trustTraceparent] = checkTrust(options.trustIncoming);
   return Object.freeze({
     requestIdHeader,
+    requestIdHeaderName,
     trustRequestId,
     trustTraceparent,
     generateRequestId: checkFunction('generateRequestId', options.generateRequestId),

@@ -60,7 +60,7 @@ function spanFor(context) {
 }
 
 function idHeaderOf(context) {
-  return state.requestIdHeader ?? context[kRequestIdHeader] ?? 'x-request-id';
+  return state.requestIdHeader ?? context[kRequestIdHeader] ?? 'X-Request-Id';
 }
 
 function report(kind, context, spanId, request) {
@@ -126,7 +126,7 @@ function onUndiciRequestCreate(message) {
       }
     }
     const idHeader = idHeaderOf(context);
-    if (state.propagateRequestId && !undiciHasHeader(request.headers, idHeader)) {
+    if (state.propagateRequestId && !undiciHasHeader(request.headers, idHeader.toLowerCase())) {
       request.addHeader(idHeader, context.requestId);
     }
   } catch {
@@ -168,7 +168,7 @@ function enableOutgoingPropagation(options = {}) {
     throw invalidArgType('options.onOutgoing', 'of type function', onOutgoing);
   }
   state.userChose = true;
-  state.requestIdHeader = requestIdHeader === undefined ? null : requestIdHeader.toLowerCase();
+  state.requestIdHeader = requestIdHeader === undefined ? null : requestIdHeader;
   state.propagateRequestId = propagateRequestId;
   state.onOutgoing = onOutgoing;
   if (enabled) subscribe();
