@@ -52,8 +52,8 @@ const state = {
   onOutgoing: null,
 };
 
-// Returns the headers for one new outgoing span, or null outside a request
-// (or inside withoutPropagation).
+// A new span id for one outgoing call, or null outside a request (or inside
+// withoutPropagation).
 function spanFor(context) {
   if (context === undefined || context[kNoPropagation] === true) return null;
   return generateSpanId();
