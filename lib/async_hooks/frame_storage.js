@@ -55,7 +55,7 @@ class AsyncLocalStorage {
   disable() {
     // The built-in deletes `this` from the current frame: a no-op for an
     // object that is not one of ours, so foreign receivers do not throw.
-    if (!(#index in this)) return;
+    if (!AsyncLocalStorage.#owns(this)) return;
     const frame = carrier.getStore();
     if (frame !== undefined && frame[this.#index] === this.#generation) {
       // In place, like the built-in's delete on the current frame: every
@@ -67,7 +67,7 @@ class AsyncLocalStorage {
 
   enterWith(data) {
     const frame = carrier.getStore();
-    if (!(#index in this)) {
+    if (!AsyncLocalStorage.#owns(this)) {
       // The built-in would add a key for this foreign object to a new
       // frame; the stores of every real instance stay as they were.
       carrier.enterWith(frame === undefined ? undefined : copyFrame(frame));
@@ -97,12 +97,18 @@ class AsyncLocalStorage {
     const frame = carrier.getStore();
     if (frame !== undefined) {
       // Node 22's class has no private state: any receiver gets undefined.
-      if (!supportsOptions && !(#index in this)) return undefined;
+      if (!supportsOptions && !AsyncLocalStorage.#owns(this)) return undefined;
       if (frame[this.#index] === this.#generation) {
         return frame[this.#index + 1];
       }
     }
     return supportsOptions ? this.#defaultValue : undefined;
+  }
+
+  // Whether `value` is one of ours (the built-in's methods accept any
+  // receiver where they keep no private state, even a primitive).
+  static #owns(value) {
+    return value !== null && (typeof value === 'object' || typeof value === 'function') && #index in value;
   }
 
   withScope(store) {
