@@ -109,7 +109,6 @@ export interface NativeResourceInfo {
 export interface NativeTrackerOptions {
   maxEvents: number
   maxContexts: number
-  maxDestroyed: number
   captureStacks: boolean
 }
 
@@ -117,7 +116,6 @@ export interface NativeTrackerStats {
   live: number
   liveBytes: number
   contexts: number
-  destroyedRetained: number
   events: number
   maxEvents: number
   droppedEvents: number

@@ -37,7 +37,6 @@ const DEFAULTS = Object.freeze({
   bufferSize: 4096,
   maxEvents: 100_000,
   maxRequests: 1000,
-  maxDestroyed: 10_000,
   endOnResponseFinish: true,
 });
 
@@ -77,7 +76,6 @@ function normalizeOptions(options) {
     bufferSize: integerOption(options, 'bufferSize', 16, 1 << 20),
     maxEvents: integerOption(options, 'maxEvents', 0, 2 ** 31 - 1),
     maxRequests: integerOption(options, 'maxRequests', 0, 2 ** 31 - 1),
-    maxDestroyed: integerOption(options, 'maxDestroyed', 0, 2 ** 31 - 1),
     contextId,
   };
 }
@@ -114,7 +112,6 @@ function trackResources(options) {
   const native = new NativeResourceTracker({
     maxEvents: opts.maxEvents,
     maxContexts: opts.maxRequests,
-    maxDestroyed: opts.maxDestroyed,
     captureStacks: opts.captureStacks,
   });
 
@@ -219,7 +216,7 @@ function trackResources(options) {
     const p = pos;
     buffer[p] = KIND_INIT;
     buffer[p + 1] = asyncId;
-    buffer[p + 2] = now();
+    buffer[p + 2] = lastTime = now();
     buffer[p + 3] = triggerAsyncId;
     buffer[p + 4] = ty;
     buffer[p + 5] = cx;
@@ -227,22 +224,28 @@ function trackResources(options) {
     if (captureStacks) stacks.push(stack);
   }
 
-  function record(kind, asyncId) {
+  // Callback boundaries read the clock; destroy and promiseResolve reuse
+  // the time of the latest boundary (`lastTime`): Node emits destroys in a
+  // batch right after callbacks, so the error is the batch's own length,
+  // and it saves a clock read (the largest single cost per event).
+  let lastTime = now();
+
+  function record(kind, asyncId, time) {
     if (pos === end) drain();
     const p = pos;
     buffer[p] = kind;
     buffer[p + 1] = asyncId;
-    buffer[p + 2] = now();
+    buffer[p + 2] = time;
     pos = p + STRIDE;
   }
 
   const callbacks = {
     init,
-    before(asyncId) { record(KIND_BEFORE, asyncId); },
-    after(asyncId) { record(KIND_AFTER, asyncId); },
-    destroy(asyncId) { record(KIND_DESTROY, asyncId); },
+    before(asyncId) { record(KIND_BEFORE, asyncId, lastTime = now()); },
+    after(asyncId) { record(KIND_AFTER, asyncId, lastTime = now()); },
+    destroy(asyncId) { record(KIND_DESTROY, asyncId, lastTime); },
   };
-  if (promises) callbacks.promiseResolve = (asyncId) => record(KIND_RESOLVE, asyncId);
+  if (promises) callbacks.promiseResolve = (asyncId) => record(KIND_RESOLVE, asyncId, lastTime);
   const hook = createHook(callbacks);
 
   function endRequest(requestId) {
@@ -251,7 +254,7 @@ function trackResources(options) {
     if (requestId === undefined || stopped) return false;
     const id = contextIds.get(requestId);
     if (id === undefined) return false;
-    record(KIND_CONTEXT_END, id);
+    record(KIND_CONTEXT_END, id, lastTime = now());
     return true;
   }
 

@@ -4,4 +4,5 @@
 
 mod napi_tracker;
 pub mod state;
+mod store;
 pub mod timeline;

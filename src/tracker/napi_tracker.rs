@@ -29,7 +29,6 @@ const WRITE_CHUNK: usize = 256 * 1024;
 pub struct NativeTrackerOptions {
   pub max_events: u32,
   pub max_contexts: u32,
-  pub max_destroyed: u32,
   pub capture_stacks: bool,
 }
 
@@ -84,7 +83,6 @@ pub struct NativeTrackerStats {
   pub live: f64,
   pub live_bytes: f64,
   pub contexts: f64,
-  pub destroyed_retained: f64,
   pub events: f64,
   pub max_events: f64,
   pub dropped_events: f64,
@@ -119,7 +117,6 @@ impl NativeResourceTracker {
     let cfg = Config {
       max_events: options.max_events as usize,
       max_contexts: options.max_contexts as usize,
-      max_destroyed: options.max_destroyed as usize,
       capture_stacks: options.capture_stacks,
     };
     Self { inner: Tracker::new(cfg) }
@@ -182,8 +179,8 @@ impl NativeResourceTracker {
         age_ms: now - r.created,
         callbacks: r.callbacks,
         callback_ms: r.callback_ms,
-        resolved_at: r.resolved,
-        stack: r.stack.as_deref().map(str::to_owned),
+        resolved_at: if r.resolved.is_nan() { None } else { Some(r.resolved) },
+        stack: t.stack(id).map(str::to_owned),
       })
       .collect();
     out.sort_by(|a, b| a.async_id.total_cmp(&b.async_id));
@@ -234,7 +231,7 @@ impl NativeResourceTracker {
         age_ms: now - r.created,
         ended_ms_ago: c.ended.map(|e| now - e),
         callbacks: r.callbacks,
-        stack: r.stack.as_deref().map(str::to_owned),
+        stack: t.stack(id).map(str::to_owned),
       })
       .collect()
   }
@@ -246,7 +243,6 @@ impl NativeResourceTracker {
       live: s.live as f64,
       live_bytes: s.live_bytes as f64,
       contexts: s.contexts as f64,
-      destroyed_retained: s.destroyed_retained as f64,
       events: s.events as f64,
       max_events: s.max_events as f64,
       dropped_events: s.dropped_events as f64,

@@ -60,9 +60,9 @@ fn push_ctx(out: &mut String, ctx: &Option<Arc<str>>) {
 }
 
 pub fn header(out: &mut String, meta: &Meta<'_>) {
-  let _ = write!(
+  let _ = writeln!(
     out,
-    "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"producer\":\"fast-async-hooks\",\"droppedEvents\":{}}},\"traceEvents\":[\n",
+    "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"producer\":\"fast-async-hooks\",\"droppedEvents\":{}}},\"traceEvents\":[",
     meta.dropped_events
   );
   let _ = write!(
