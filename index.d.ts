@@ -23,6 +23,7 @@ export type {
 } from 'node:async_hooks';
 
 export * from './lib/request/index';
+export * from './lib/tracker/index';
 
 /** Version of the loaded native addon; throws if the prebuilt binary is missing. */
 export function nativeVersion(): string;

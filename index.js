@@ -39,6 +39,8 @@ exports.isOutgoingPropagationEnabled = request.isOutgoingPropagationEnabled;
 exports.getOutgoingHeaders = request.getOutgoingHeaders;
 exports.outgoingPropagationSupport = request.outgoingPropagationSupport;
 
+exports.trackResources = (options) => require('./lib/tracker').trackResources(options); // lib/tracker (loaded on first use)
+
 /** Version of the loaded native addon; throws if the prebuilt binary is missing. */
 exports.nativeVersion = function nativeVersion() {
   return require('./lib/native').nativeVersion();

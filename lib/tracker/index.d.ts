@@ -1,0 +1,106 @@
+// Types of the resource tracker (lib/tracker).
+
+export interface TrackResourcesOptions {
+  /** Track PROMISE resources too (default false; promise hooks run either way once any hook is on). */
+  promises?: boolean;
+  /** Capture `new Error().stack` for every resource at init (costly; default false). */
+  captureStacks?: boolean;
+  /** Names the context a resource is created in (default: `getRequestContext()?.requestId`). */
+  contextId?: () => string | undefined | null;
+  /** Records buffered in JS before one native drain (default 4096). */
+  bufferSize?: number;
+  /** Timeline ring size in events (default 100000; 0 keeps no timeline). */
+  maxEvents?: number;
+  /** Finished requests whose summaries are kept (default 1000). */
+  maxRequests?: number;
+  /** Mark a request ended when node:http publishes `http.server.response.finish` for it (default true). */
+  endOnResponseFinish?: boolean;
+}
+
+export interface TrackedResource {
+  asyncId: number;
+  type: string;
+  triggerAsyncId: number;
+  requestId?: string;
+  /** performance.now() at init, ms. */
+  createdAt: number;
+  ageMs: number;
+  callbacks: number;
+  callbackMs: number;
+  /** performance.now() at promiseResolve (promises only). */
+  resolvedAt?: number;
+  /** With captureStacks. */
+  stack?: string;
+}
+
+export interface AncestryLink {
+  asyncId: number;
+  type: string;
+  triggerAsyncId: number;
+  requestId?: string;
+  /** false: destroyed, known from the timeline ring. */
+  alive: boolean;
+}
+
+export interface RequestSummary {
+  requestId: string;
+  /** Resources created in the request. */
+  created: number;
+  /** Of those, still alive. */
+  alive: number;
+  callbacks: number;
+  callbackMs: number;
+  firstSeenAt: number;
+  endedAt?: number;
+  ended: boolean;
+}
+
+export interface LeakEntry {
+  asyncId: number;
+  type: string;
+  triggerAsyncId: number;
+  requestId: string;
+  ageMs: number;
+  /** ms since the request ended (undefined with includeOpen for running requests). */
+  endedMsAgo?: number;
+  callbacks: number;
+  stack?: string;
+}
+
+export interface TrackerStats {
+  /** Live resources in the native map. */
+  live: number;
+  /** Bytes the native map holds (containers + stacks). */
+  liveBytes: number;
+  contexts: number;
+  events: number;
+  maxEvents: number;
+  droppedEvents: number;
+  records: number;
+  batches: number;
+  /** Records for resources the map does not know (created before tracking, or untracked promises). */
+  untracked: number;
+  requestIds: number;
+  types: number;
+  bufferRecords: number;
+}
+
+export interface WriteTimelineResult {
+  path: string;
+  bytes: number;
+  events: number;
+}
+
+export interface ResourceTracker {
+  stop(): void;
+  readonly stopped: boolean;
+  endRequest(requestId?: string): boolean;
+  activeResources(filter?: { requestId?: string; type?: string }): TrackedResource[];
+  ancestry(asyncId?: number): AncestryLink[];
+  requestSummary(requestId: string): RequestSummary | undefined;
+  leakReport(options?: { olderThanMs?: number; includeOpen?: boolean }): LeakEntry[];
+  writeTimeline(path: string, options?: { onProgress?: (bytesWritten: number) => void }): Promise<WriteTimelineResult>;
+  stats(): TrackerStats;
+}
+
+export function trackResources(options?: TrackResourcesOptions): ResourceTracker;
