@@ -24,6 +24,11 @@ export declare class NativeResourceTracker {
   leakReport(now: number, olderThanMs: number, includeOpen: boolean): Array<NativeLeak>
   stats(): NativeTrackerStats
   /**
+   * Blocking variant of `writeTimeline` for exit handlers only (the
+   * event loop is over by then, so nothing else waits on this thread).
+   */
+  writeTimelineSync(path: string, now: number, pid: number): NativeWriteResult
+  /**
    * Snapshots the timeline on the JS thread (a copy of the bounded ring
    * plus live resources) and serializes + writes it on a tokio worker. The
    * returned promise resolves with a [`NativeWriteResult`]. `on_progress`

@@ -100,6 +100,8 @@ export interface ResourceTracker {
   requestSummary(requestId: string): RequestSummary | undefined;
   leakReport(options?: { olderThanMs?: number; includeOpen?: boolean }): LeakEntry[];
   writeTimeline(path: string, options?: { onProgress?: (bytesWritten: number) => void }): Promise<WriteTimelineResult>;
+  /** Blocking variant for 'exit' handlers only. */
+  writeTimelineSync(path: string): WriteTimelineResult;
   stats(): TrackerStats;
 }
 

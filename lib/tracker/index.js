@@ -102,6 +102,16 @@ function optionalString(name, value) {
   return value;
 }
 
+function writeResult(target, result) {
+  if (result.errorCode != null) {
+    const err = new Error(`${result.errorCode}: ${result.errorMessage}, open '${target}'`);
+    err.code = result.errorCode;
+    err.path = target;
+    throw err;
+  }
+  return { path: target, bytes: result.bytes, events: result.events };
+}
+
 /**
  * trackResources(options) -> tracker
  * Starts recording async resources (one createHook) until tracker.stop().
@@ -366,14 +376,18 @@ function trackResources(options) {
       drain();
       const target = path.resolve(file);
       const bound = onProgress === undefined ? undefined : AsyncResource.bind(onProgress);
-      const result = await native.writeTimeline(target, now(), process.pid, bound);
-      if (result.errorCode != null) {
-        const err = new Error(`${result.errorCode}: ${result.errorMessage}, open '${target}'`);
-        err.code = result.errorCode;
-        err.path = target;
-        throw err;
-      }
-      return { path: target, bytes: result.bytes, events: result.events };
+      return writeResult(target, await native.writeTimeline(target, now(), process.pid, bound));
+    },
+
+    /**
+     * Blocking writeTimeline, for 'exit' handlers only (no event loop turn
+     * is left there to await a promise). Returns the same result.
+     */
+    writeTimelineSync(file) {
+      if (typeof file !== 'string' || file.length === 0) throw invalidArgType('path', 'a non-empty string', file);
+      drain();
+      const target = path.resolve(file);
+      return writeResult(target, native.writeTimelineSync(target, now(), process.pid));
     },
 
     /** Map and ring sizes; `live` returns to ~0 once resources are destroyed. */

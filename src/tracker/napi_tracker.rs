@@ -252,6 +252,23 @@ impl NativeResourceTracker {
     }
   }
 
+  /// Blocking variant of `writeTimeline` for exit handlers only (the
+  /// event loop is over by then, so nothing else waits on this thread).
+  #[napi]
+  pub fn write_timeline_sync(&self, path: String, now: f64, pid: u32) -> NativeWriteResult {
+    let events = self.inner.timeline_snapshot(now);
+    let dropped = self.inner.stats().dropped_events;
+    match write_events_sync(&path, pid, self.inner.types(), dropped, &events) {
+      Ok(bytes) => NativeWriteResult { bytes: bytes as f64, events: events.len() as f64, error_code: None, error_message: None },
+      Err(err) => NativeWriteResult {
+        bytes: 0.0,
+        events: 0.0,
+        error_code: Some(io_code(&err)),
+        error_message: Some(err.to_string()),
+      },
+    }
+  }
+
   /// Snapshots the timeline on the JS thread (a copy of the bounded ring
   /// plus live resources) and serializes + writes it on a tokio worker. The
   /// returned promise resolves with a [`NativeWriteResult`]. `on_progress`
@@ -288,6 +305,30 @@ impl NativeResourceTracker {
       })
     })
   }
+}
+
+/// Same document as [`write_events`], written synchronously (for process
+/// exit, where no event loop turn is left to await a promise).
+fn write_events_sync(path: &str, pid: u32, types: &[Arc<str>], dropped: u64, events: &[Event]) -> std::io::Result<usize> {
+  use std::io::Write;
+  let meta = Meta { pid, types, dropped_events: dropped };
+  let mut file = std::fs::File::create(path)?;
+  let mut buf = String::with_capacity(WRITE_CHUNK + 4096);
+  let mut written = 0usize;
+  timeline::header(&mut buf, &meta);
+  for event in events {
+    timeline::push_event(&mut buf, &meta, event);
+    if buf.len() >= WRITE_CHUNK {
+      file.write_all(buf.as_bytes())?;
+      written += buf.len();
+      buf.clear();
+    }
+  }
+  timeline::footer(&mut buf);
+  file.write_all(buf.as_bytes())?;
+  written += buf.len();
+  file.sync_data()?;
+  Ok(written)
 }
 
 async fn write_events(
