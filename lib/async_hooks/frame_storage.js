@@ -77,15 +77,25 @@ class AsyncLocalStorage {
   }
 
   run(data, fn, ...args) {
-    const prior = this.getStore();
+    // Unless a subclass overrides them, getStore() and enterWith() are
+    // ours: do their work inline, reading the current frame once.
+    const { getStore, enterWith } = this;
+    if (getStore !== ownGetStore || enterWith !== ownEnterWith) {
+      return runThroughOverrides(this, data, fn, args);
+    }
+    const index = this.#index;
+    const generation = this.#generation;
+    const frame = carrier.getStore();
+    const prior = frame !== undefined && frame[index] === generation ?
+      frame[index + 1] : this.#defaultValue;
     if (ObjectIs(prior, data)) {
       return ReflectApply(fn, null, args);
     }
-    this.enterWith(data);
+    carrier.enterWith(frameWith(frame, index, generation, data));
     try {
       return ReflectApply(fn, null, args);
     } finally {
-      this.enterWith(prior);
+      carrier.enterWith(frameWith(carrier.getStore(), index, generation, prior));
     }
   }
 
@@ -117,5 +127,22 @@ class AsyncLocalStorage {
 }
 
 matchBuiltinSurface(AsyncLocalStorage);
+
+const { getStore: ownGetStore, enterWith: ownEnterWith } = AsyncLocalStorage.prototype;
+
+// The built-in's run(), step by step, for subclasses that override
+// getStore() or enterWith() (the calls are observable to them).
+function runThroughOverrides(storage, data, fn, args) {
+  const prior = storage.getStore();
+  if (ObjectIs(prior, data)) {
+    return ReflectApply(fn, null, args);
+  }
+  storage.enterWith(data);
+  try {
+    return ReflectApply(fn, null, args);
+  } finally {
+    storage.enterWith(prior);
+  }
+}
 
 module.exports = AsyncLocalStorage;
