@@ -40,7 +40,7 @@ pub const NO_CONTEXT: u32 = 0;
 const MAX_CALLBACK_DEPTH: usize = 1024;
 
 /// Async ids kept in the sequential window before survivors move to a map.
-const WINDOW: usize = 16_384;
+const WINDOW: usize = 65_536;
 
 /// Async ids are sequential integers: hash them with one multiply so the
 /// high bits (which hashbrown uses) are well spread. Not DoS-relevant: the
