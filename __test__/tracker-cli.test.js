@@ -78,6 +78,36 @@ test('node -r fast-async-hooks/trace with FAST_ASYNC_HOOKS_TRACE works without t
   assert.match(r.stderr, /fast-async-hooks trace: wrote/);
 });
 
+test('SIGTERM to an app without its own handler still writes both files; the signal ends it as usual', async () => {
+  const { spawn } = require('node:child_process');
+  const out = path.join(dir, 'signal');
+  const app = path.join(__dirname, 'fixtures', 'tracker', 'waiting-app.js');
+  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'lib', 'tracker', 'trace.js'), app], {
+    env: { ...baseEnv, FAST_ASYNC_HOOKS_TRACE: out, FAST_ASYNC_HOOKS_TRACE_LEAK_MS: '0', FAST_ASYNC_HOOKS_TRACE_STACKS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('\n')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.kill('SIGTERM');
+  const { code, signal } = await exited;
+  assert.strictEqual(signal, 'SIGTERM', `code ${code}: ${stderr}`);
+  const { leaks, trace } = outputsOf(out);
+  const requestId = /ready (\S+)/.exec(stdout)[1];
+  const interval = leaks.leaks.find((l) => /setInterval/.test(l.stack) && /waiting-app\.js/.test(l.stack));
+  assert.ok(interval, JSON.stringify(leaks.leaks, null, 2));
+  assert.strictEqual(interval.requestId, requestId);
+  assert.ok(trace.traceEvents.some((e) => e.ph === 'X'));
+});
+
 test('bad CLI usage exits with status 2 and the usage text', () => {
   for (const args of [['trace'], ['trace', '--out'], ['bogus', '--', 'node'], ['trace', '--leak-ms', 'x', '--', 'node']]) {
     const r = spawnSync(process.execPath, [CLI, ...args], { env: baseEnv, encoding: 'utf8' });

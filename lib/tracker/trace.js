@@ -38,7 +38,10 @@ const tracker = trackResources({
 
 const tracePath = path.join(dir, `trace-${process.pid}.json`);
 const leaksPath = path.join(dir, `leaks-${process.pid}.json`);
-let written = false;
+// 'idle' -> 'writing' (async, beforeExit) -> 'done'. An exit while the
+// async write is still running writes again, synchronously, to a temporary
+// name renamed over the target, so a half-written file never remains.
+let state = 'idle';
 
 function leakDocument() {
   return {
@@ -57,28 +60,33 @@ function report(error) {
 }
 
 async function writeAsync() {
-  if (written) return;
-  written = true;
+  if (state !== 'idle') return;
+  state = 'writing';
   try {
     fs.mkdirSync(dir, { recursive: true });
     const leaks = leakDocument();
     tracker.stop();
     await tracker.writeTimeline(tracePath);
+    if (state !== 'writing') return; // exit() overtook us and wrote both files
     fs.writeFileSync(leaksPath, JSON.stringify(leaks, null, 2) + '\n');
+    state = 'done';
     if (env.FAST_ASYNC_HOOKS_TRACE_QUIET !== '1') report();
   } catch (err) {
+    state = 'done';
     report(err);
   }
 }
 
 function writeSync() {
-  if (written) return;
-  written = true;
+  if (state === 'done') return;
+  state = 'done';
   try {
     fs.mkdirSync(dir, { recursive: true });
     const leaks = leakDocument();
     tracker.stop();
-    tracker.writeTimelineSync(tracePath);
+    const tmp = `${tracePath}.${process.pid}.tmp`;
+    tracker.writeTimelineSync(tmp);
+    fs.renameSync(tmp, tracePath);
     fs.writeFileSync(leaksPath, JSON.stringify(leaks, null, 2) + '\n');
     if (env.FAST_ASYNC_HOOKS_TRACE_QUIET !== '1') report();
   } catch (err) {
