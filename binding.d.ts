@@ -27,7 +27,7 @@ export declare class NativeResourceTracker {
    * Blocking variant of `writeTimeline` for exit handlers only (the
    * event loop is over by then, so nothing else waits on this thread).
    */
-  writeTimelineSync(path: string, now: number, pid: number): NativeWriteResult
+  writeTimelineSync(path: string, now: number, pid: number, tid: number): NativeWriteResult
   /**
    * Snapshots the timeline on the JS thread (a copy of the bounded ring
    * plus live resources) and serializes + writes it on a tokio worker. The
@@ -36,7 +36,7 @@ export declare class NativeResourceTracker {
    * the bytes written so far after each chunk, through a threadsafe
    * function (non-blocking; a full queue skips a report, never blocks).
    */
-  writeTimeline(path: string, now: number, pid: number, onProgress?: ((arg: number) => void) | undefined | null): Promise<NativeWriteResult>
+  writeTimeline(path: string, now: number, pid: number, tid: number, onProgress?: ((arg: number) => void) | undefined | null): Promise<NativeWriteResult>
 }
 
 /**

@@ -215,3 +215,25 @@ test('onProgress bound by AsyncResource.bind semantics: a throwing callback surf
   assert.strictEqual(errors[0].message, 'from progress');
   assert.strictEqual(typeof AsyncResource.bind, 'function');
 });
+
+test('a tracker in a worker thread writes its own timeline, on the worker thread id', async () => {
+  const { Worker } = require('node:worker_threads');
+  const file = tmp();
+  const worker = new Worker(`
+    const { parentPort, workerData, threadId } = require('node:worker_threads');
+    const { trackResources } = require(workerData.lib);
+    const tracker = trackResources();
+    setTimeout(() => setImmediate(async () => {
+      const result = await tracker.writeTimeline(workerData.file);
+      tracker.stop();
+      parentPort.postMessage({ threadId, events: result.events });
+    }), 1);
+  `, { eval: true, workerData: { lib: require.resolve('../lib/tracker'), file } });
+  const [message] = await require('node:events').once(worker, 'message');
+  await require('node:events').once(worker, 'exit');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  validate(doc);
+  assert.ok(message.threadId >= 1);
+  assert.ok(doc.traceEvents.every((e) => e.tid === 1 + message.threadId));
+  assert.ok(doc.traceEvents.some((e) => e.ph === 'X' && e.name === 'Timeout'));
+});

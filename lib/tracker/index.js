@@ -41,6 +41,8 @@ const DEFAULTS = Object.freeze({
 });
 
 const now = () => performance.now();
+// Trace thread id: 1 for the main thread, 1 + threadId in workers.
+const TRACE_TID = 1 + require('node:worker_threads').threadId;
 
 function defaultContextId() {
   const context = getRequestContext();
@@ -390,7 +392,7 @@ function trackResources(options) {
       drain();
       const target = path.resolve(file);
       const bound = onProgress === undefined ? undefined : AsyncResource.bind(onProgress);
-      return writeResult(target, await native.writeTimeline(target, now(), process.pid, bound));
+      return writeResult(target, await native.writeTimeline(target, now(), process.pid, TRACE_TID, bound));
     },
 
     /**
@@ -401,7 +403,7 @@ function trackResources(options) {
       if (typeof file !== 'string' || file.length === 0) throw invalidArgType('path', 'a non-empty string', file);
       drain();
       const target = path.resolve(file);
-      return writeResult(target, native.writeTimelineSync(target, now(), process.pid));
+      return writeResult(target, native.writeTimelineSync(target, now(), process.pid, TRACE_TID));
     },
 
     /** Map and ring sizes; `live` returns to ~0 once resources are destroyed. */

@@ -255,10 +255,10 @@ impl NativeResourceTracker {
   /// Blocking variant of `writeTimeline` for exit handlers only (the
   /// event loop is over by then, so nothing else waits on this thread).
   #[napi]
-  pub fn write_timeline_sync(&self, path: String, now: f64, pid: u32) -> NativeWriteResult {
+  pub fn write_timeline_sync(&self, path: String, now: f64, pid: u32, tid: u32) -> NativeWriteResult {
     let events = self.inner.timeline_snapshot(now);
     let dropped = self.inner.stats().dropped_events;
-    match write_events_sync(&path, pid, self.inner.types(), dropped, &events) {
+    match write_events_sync(&path, (pid, tid), self.inner.types(), dropped, &events) {
       Ok(bytes) => NativeWriteResult { bytes: bytes as f64, events: events.len() as f64, error_code: None, error_message: None },
       Err(err) => NativeWriteResult {
         bytes: 0.0,
@@ -282,6 +282,7 @@ impl NativeResourceTracker {
     path: String,
     now: f64,
     pid: u32,
+    tid: u32,
     on_progress: Option<Function<'env, f64, ()>>,
   ) -> napi::Result<PromiseRaw<'env, NativeWriteResult>> {
     let events = self.inner.timeline_snapshot(now);
@@ -293,7 +294,7 @@ impl NativeResourceTracker {
     };
     env.spawn_future(async move {
       let count = events.len();
-      let outcome = write_events(&path, pid, &types, dropped, &events, progress.as_ref()).await;
+      let outcome = write_events(&path, (pid, tid), &types, dropped, &events, progress.as_ref()).await;
       Ok(match outcome {
         Ok(bytes) => NativeWriteResult { bytes: bytes as f64, events: count as f64, error_code: None, error_message: None },
         Err(err) => NativeWriteResult {
@@ -309,9 +310,9 @@ impl NativeResourceTracker {
 
 /// Same document as [`write_events`], written synchronously (for process
 /// exit, where no event loop turn is left to await a promise).
-fn write_events_sync(path: &str, pid: u32, types: &[Arc<str>], dropped: u64, events: &[Event]) -> std::io::Result<usize> {
+fn write_events_sync(path: &str, ids: (u32, u32), types: &[Arc<str>], dropped: u64, events: &[Event]) -> std::io::Result<usize> {
   use std::io::Write;
-  let meta = Meta { pid, types, dropped_events: dropped };
+  let meta = Meta { pid: ids.0, tid: ids.1, types, dropped_events: dropped };
   let mut file = std::fs::File::create(path)?;
   let mut buf = String::with_capacity(WRITE_CHUNK + 4096);
   let mut written = 0usize;
@@ -333,13 +334,13 @@ fn write_events_sync(path: &str, pid: u32, types: &[Arc<str>], dropped: u64, eve
 
 async fn write_events(
   path: &str,
-  pid: u32,
+  (pid, tid): (u32, u32),
   types: &[Arc<str>],
   dropped: u64,
   events: &[Event],
   progress: Option<&ThreadsafeFunction<f64, (), f64, Status, false>>,
 ) -> std::io::Result<usize> {
-  let meta = Meta { pid, types, dropped_events: dropped };
+  let meta = Meta { pid, tid, types, dropped_events: dropped };
   let mut file = tokio::fs::File::create(path).await?;
   let mut buf = String::with_capacity(WRITE_CHUNK + 4096);
   let mut written = 0usize;

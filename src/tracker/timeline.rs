@@ -17,6 +17,8 @@ use super::state::Event;
 
 pub struct Meta<'a> {
   pub pid: u32,
+  /// Thread id in the trace: 1 + the Node thread id (main thread = 1).
+  pub tid: u32,
   pub types: &'a [Arc<str>],
   pub dropped_events: u64,
 }
@@ -67,9 +69,11 @@ pub fn header(out: &mut String, meta: &Meta<'_>) {
   );
   let _ = write!(
     out,
-    "{{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":{pid},\"tid\":1,\"args\":{{\"name\":\"node\"}}}},\n\
-     {{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{pid},\"tid\":1,\"args\":{{\"name\":\"event loop\"}}}}",
-    pid = meta.pid
+    "{{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"name\":\"node\"}}}},\n\
+     {{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"name\":\"{thread}\"}}}}",
+    pid = meta.pid,
+    tid = meta.tid,
+    thread = if meta.tid <= 1 { "event loop" } else { "worker event loop" }
   );
 }
 
@@ -79,7 +83,7 @@ pub fn footer(out: &mut String) {
 
 /// Appends `event` (with a leading ",\n") as one or two trace events.
 pub fn push_event(out: &mut String, meta: &Meta<'_>, event: &Event) {
-  let pid = meta.pid;
+  let (pid, tid) = (meta.pid, meta.tid);
   match event {
     Event::Callback { id, ty, ctx, start, dur } => {
       out.push_str(",\n{\"name\":");
@@ -88,7 +92,7 @@ pub fn push_event(out: &mut String, meta: &Meta<'_>, event: &Event) {
       push_us(out, *start);
       out.push_str(",\"dur\":");
       push_us(out, *dur);
-      let _ = write!(out, ",\"pid\":{pid},\"tid\":1,\"args\":{{\"asyncId\":{id}");
+      let _ = write!(out, ",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"asyncId\":{id}");
       push_ctx(out, ctx);
       out.push_str("}}");
     }
@@ -98,7 +102,7 @@ pub fn push_event(out: &mut String, meta: &Meta<'_>, event: &Event) {
         push_json_str(out, type_name(meta, *ty));
         let _ = write!(out, ",\"cat\":\"resource\",\"ph\":\"{ph}\",\"id\":\"{id}\",\"ts\":");
         push_us(out, *ts);
-        let _ = write!(out, ",\"pid\":{pid},\"tid\":1,\"args\":{{\"asyncId\":{id},\"triggerAsyncId\":{trigger}");
+        let _ = write!(out, ",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"asyncId\":{id},\"triggerAsyncId\":{trigger}");
         push_ctx(out, ctx);
         if ph == "e" && *alive {
           out.push_str(",\"alive\":true");
@@ -111,12 +115,12 @@ pub fn push_event(out: &mut String, meta: &Meta<'_>, event: &Event) {
       push_json_str(out, &format!("{} resolve", type_name(meta, *ty)));
       out.push_str(",\"cat\":\"promise\",\"ph\":\"i\",\"s\":\"t\",\"ts\":");
       push_us(out, *ts);
-      let _ = write!(out, ",\"pid\":{pid},\"tid\":1,\"args\":{{\"asyncId\":{id}}}}}");
+      let _ = write!(out, ",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"asyncId\":{id}}}}}");
     }
     Event::ContextEnd { ctx, ts } => {
       out.push_str(",\n{\"name\":\"request end\",\"cat\":\"request\",\"ph\":\"i\",\"s\":\"p\",\"ts\":");
       push_us(out, *ts);
-      let _ = write!(out, ",\"pid\":{pid},\"tid\":1,\"args\":{{");
+      let _ = write!(out, ",\"pid\":{pid},\"tid\":{tid},\"args\":{{");
       out.push_str("\"requestId\":");
       push_json_str(out, ctx);
       out.push_str("}}");
@@ -138,7 +142,7 @@ mod tests {
   #[test]
   fn writes_balanced_document() {
     let types: Vec<Arc<str>> = vec![Arc::from("Timeout")];
-    let meta = Meta { pid: 7, types: &types, dropped_events: 2 };
+    let meta = Meta { pid: 7, tid: 1, types: &types, dropped_events: 2 };
     let mut out = String::new();
     header(&mut out, &meta);
     push_event(&mut out, &meta, &Event::Callback { id: 4, ty: 0, ctx: Some(Arc::from("r\"1")), start: 1.5, dur: 0.25 });
