@@ -259,12 +259,24 @@ test('options.contextId names the context instead of the request kit', (t) => {
   assert.strictEqual(entry.requestId, undefined);
 });
 
-test('a throwing contextId callback never breaks the hooks', (t) => {
-  const tracker = track(t, { contextId: () => { throw new Error('nope'); } });
+test('a throwing contextId callback, or an id that cannot be a string, never breaks the hooks', (t) => {
+  const cases = [
+    [() => { throw new Error('nope'); }, undefined],
+    [() => ({ toString() { throw new Error('no'); } }), undefined],
+    [() => Symbol('id'), 'Symbol(id)'], // String() names it
+  ];
+  for (const [contextId, expected] of cases) {
+    const tracker = track(t, { contextId });
+    const timer = setTimeout(() => {}, 10_000);
+    t.after(() => clearTimeout(timer));
+    const entry = tracker.activeResources({ type: 'Timeout' }).find((r) => r.asyncId === timer[Symbol.toPrimitive]());
+    assert.strictEqual(entry.requestId, expected);
+    tracker.stop();
+  }
+  const numeric = track(t, { contextId: () => 42 });
   const timer = setTimeout(() => {}, 10_000);
   t.after(() => clearTimeout(timer));
-  const entry = tracker.activeResources({ type: 'Timeout' }).find((r) => r.asyncId === timer[Symbol.toPrimitive]());
-  assert.strictEqual(entry.requestId, undefined);
+  assert.strictEqual(numeric.activeResources({ requestId: '42', type: 'Timeout' }).length, 1);
 });
 
 test('request ids are recycled once their requests are done, beyond maxRequests', async (t) => {

@@ -183,13 +183,13 @@ function trackResources(options) {
     let name;
     try {
       name = userContextId();
+      if (name === undefined || name === null) return 0;
+      if (name === lastContext) return lastContextId;
+      if (typeof name !== 'string') name = String(name);
     } catch {
       // An exception inside an async hook would end the process.
       return 0;
     }
-    if (name === undefined || name === null) return 0;
-    if (name === lastContext) return lastContextId;
-    if (typeof name !== 'string') name = String(name);
     return internContext(name);
   }
 
