@@ -229,8 +229,14 @@ test('a tracker in a worker thread writes its own timeline, on the worker thread
       parentPort.postMessage({ threadId, events: result.events });
     }), 1);
   `, { eval: true, workerData: { lib: require.resolve('../lib/tracker'), file } });
-  const [message] = await require('node:events').once(worker, 'message');
-  await require('node:events').once(worker, 'exit');
+  // Listen for 'exit' from the start: it can follow 'message' in the same tick.
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  const message = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    exited.then((code) => reject(new Error(`worker exited with ${code} before reporting`)));
+  });
+  assert.strictEqual(await exited, 0);
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
   validate(doc);
   assert.ok(message.threadId >= 1);
