@@ -197,13 +197,12 @@ class AsyncLocalStorage {
   }
 
   run(store, callback, ...args) {
-    // Avoid creation of an AsyncResource if store is already active
-    if (ObjectIs(store, this.getStore())) {
-      return ReflectApply(callback, null, args);
+    // Unless a subclass overrides them, getStore() and _enable() are ours:
+    // do their work inline, with one executionAsyncResource() call.
+    const { getStore, _enable } = this;
+    if (getStore !== ownGetStore || _enable !== ownEnable) {
+      return runThroughOverrides(this, store, callback, args);
     }
-
-    this._enable();
-
     const index = this.#index;
     const generation = this.#generation;
     const resource = executionAsyncResource();
@@ -212,18 +211,47 @@ class AsyncLocalStorage {
     const hadEntry = frame !== undefined && frame[index] === generation;
     const oldStore = hadEntry ? frame[index + 1] : undefined;
 
+    // Avoid creation of an AsyncResource if store is already active
+    // (the built-in compares with getStore(): the default when disabled).
+    if (ObjectIs(store, this.enabled && hadEntry ? oldStore : this.#defaultValue)) {
+      return ReflectApply(callback, null, args);
+    }
+    if (!this.enabled) this._enable();
     setStore(resource, index, generation, store);
 
     try {
       return ReflectApply(callback, null, args);
     } finally {
-      // The built-in writes the old value back, creating the property if
-      // there was none; an entry holding undefined then hides defaultValue.
-      if (hadEntry || this.#defaultValue !== undefined) {
-        setStore(resource, index, generation, oldStore);
-      } else {
-        deleteStore(resource, index);
-      }
+      this.#restore(resource, hadEntry, oldStore);
+    }
+  }
+
+  // The built-in writes the old value back, creating the property if there
+  // was none; an entry holding undefined then hides defaultValue.
+  #restore(resource, hadEntry, oldStore) {
+    if (hadEntry || this.#defaultValue !== undefined) {
+      setStore(resource, this.#index, this.#generation, oldStore);
+    } else {
+      deleteStore(resource, this.#index);
+    }
+  }
+
+  // The built-in's run(), step by step, for subclasses that override
+  // getStore() or _enable() (the calls are observable to them).
+  static runThroughOverrides(storage, store, callback, args) {
+    if (ObjectIs(store, storage.getStore())) {
+      return ReflectApply(callback, null, args);
+    }
+    storage._enable();
+    const resource = executionAsyncResource();
+    const frame = readFrame(resource);
+    const hadEntry = frame !== undefined && frame[storage.#index] === storage.#generation;
+    const oldStore = hadEntry ? frame[storage.#index + 1] : undefined;
+    setStore(resource, storage.#index, storage.#generation, store);
+    try {
+      return ReflectApply(callback, null, args);
+    } finally {
+      storage.#restore(resource, hadEntry, oldStore);
     }
   }
 
@@ -256,6 +284,10 @@ class AsyncLocalStorage {
   }
 }
 
+const runThroughOverrides = AsyncLocalStorage.runThroughOverrides;
+delete AsyncLocalStorage.runThroughOverrides;
 matchBuiltinSurface(AsyncLocalStorage);
+
+const { getStore: ownGetStore, _enable: ownEnable } = AsyncLocalStorage.prototype;
 
 module.exports = AsyncLocalStorage;
