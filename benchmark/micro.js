@@ -50,7 +50,7 @@ const log = (...args) => { if (!opts.quiet) console.error(...args); };
 
 // Round counts (each round = one sample per implementation).
 const R = {
-  syncRounds: opts.rounds || (opts.quick ? 3 : 6), // child processes per implementation
+  syncRounds: opts.rounds || (opts.quick ? 3 : 5), // child processes per implementation
   asyncRounds: opts.rounds || (opts.quick ? 3 : 5), // child processes per implementation
   memoryRounds: opts.rounds || (opts.quick ? 2 : 3),
 };
@@ -116,7 +116,7 @@ for (let r = 0; r < R.syncRounds; r++) {
   log(`sync round ${r + 1}/${R.syncRounds}`);
   for (const s of syncTodo) {
     for (const impl of rotate(s.c.impls, r)) {
-      const res = runChild({ kind: 'sync', impl, case: s.case, live: s.live, samples: 3, sampleMs: opts.quick ? 10 : 15 });
+      const res = runChild({ kind: 'sync', impl, case: s.case, live: s.live, samples: 3, sampleMs: opts.quick ? 10 : 15, warmupMs: opts.quick ? 60 : 120 });
       s.c.samples[impl].push(median(res.samples));
     }
   }
@@ -129,7 +129,7 @@ for (let r = 0; r < R.asyncRounds; r++) {
   for (const a of awaitTodo) {
     log(`await ${a.live} live, round ${r + 1}/${R.asyncRounds}`);
     for (const impl of rotate(a.c.impls, r)) {
-      const res = runChild({ kind: 'await', impl, live: a.live, samples: 3, sampleMs: opts.quick ? 20 : 30 });
+      const res = runChild({ kind: 'await', impl, live: a.live, samples: 3, sampleMs: opts.quick ? 20 : 30, warmupMs: opts.quick ? 60 : 100 });
       a.c.samples[impl].push(median(res.samples));
     }
   }
@@ -140,7 +140,7 @@ if (timerTodo.length) {
   for (let r = 0; r < R.asyncRounds; r++) {
     log(`timers round ${r + 1}/${R.asyncRounds}`);
     for (const impl of rotate(['none', 'builtin', 'ours', 'cls'], r)) {
-      const res = runChild({ kind: 'timers', impl, kinds: timerTodo.map((t) => t.kind), batch: 10000, samples: 3, sampleMs: opts.quick ? 15 : 25 });
+      const res = runChild({ kind: 'timers', impl, kinds: timerTodo.map((t) => t.kind), batch: 10000, samples: 3, sampleMs: opts.quick ? 15 : 25, warmupMs: opts.quick ? 30 : 60 });
       for (const t of timerTodo) t.c.samples[impl].push(median(res.samples[t.kind]));
     }
   }

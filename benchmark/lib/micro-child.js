@@ -81,7 +81,10 @@ function syncCase(spec) {
     }
     n *= 4;
   }
-  sample(n); // warm-up
+  // Warm-up until spec.warmupMs of samples have run: an implementation
+  // whose code takes longer to reach optimized steady state (tiering,
+  // deopt/reopt) would otherwise be measured mid-way.
+  for (let spent = 0; spent < spec.warmupMs * 1e6;) spent += sample(n) * n;
   const samples = [];
   for (let s = 0; s < spec.samples; s++) samples.push(sample(n));
   return { samples };
@@ -115,7 +118,7 @@ async function awaitCase(spec) {
       if (ns >= 20e6) { n = Math.max(100, Math.ceil(n * (spec.sampleMs * 1e6) / ns)); break; }
       n *= 2;
     }
-    await sample(n); // warm-up at full length
+    for (let spent = 0; spent < spec.warmupMs * 1e6;) spent += (await sample(n)) * n; // warm-up
     const samples = [];
     for (let s = 0; s < spec.samples; s++) samples.push(await sample(n));
     return samples;
@@ -148,9 +151,15 @@ async function timersCase(spec) {
   await a.run(store, async () => {
     for (const kind of spec.kinds) {
       const schedule = SCHEDULERS[kind];
-      await batch(schedule, spec.batch); // warm-up
-      // calibrate: enough batches per sample for about spec.sampleMs
+      // warm-up for spec.warmupMs, which also calibrates: enough batches
+      // per sample for about spec.sampleMs
       let t0 = now();
+      let warmed = 0;
+      do {
+        await batch(schedule, spec.batch);
+        warmed++;
+      } while (now() - t0 < spec.warmupMs * 1e6 && warmed < 100);
+      t0 = now();
       await batch(schedule, spec.batch);
       const perBatch = Math.max(1, now() - t0);
       const batches = Math.max(1, Math.min(50, Math.round((spec.sampleMs * 1e6) / perBatch)));
