@@ -49,20 +49,38 @@ const RunScope = require('./run_scope');
 
 const kFrame = Symbol('fast-async-hooks.frame');
 
-// Where a resource keeps its frame. On Node 24+ inside the per-resource
+// Where a resource keeps its frame. On Node 20/22 (FLAT) directly on the
+// resource, as the built-in does there. On Node 24+ inside the per-resource
 // store object Node clears when timers are cleaned up (see mechanism.js),
-// exactly where a built-in instance would keep its store; on Node 20/22
-// directly on the resource, as the built-in does there.
-const readFrame = resourceContextSymbol === undefined ?
-  (resource) => resource[kFrame] :
-  (resource) => resource[resourceContextSymbol]?.[kFrame];
-const writeFrame = resourceContextSymbol === undefined ?
-  (resource, frame) => { resource[kFrame] = frame; } :
-  (resource, frame) => {
-    const context = resource[resourceContextSymbol];
+// exactly where a built-in instance keeps its store, so a retained Timeout
+// releases our stores when Node releases the built-in's.
+//
+// Every read site spells the access out rather than calling a shared
+// helper: property-access feedback is per function, and the init hook sees
+// every resource shape, so a shared helper goes megamorphic and takes every
+// getStore() with it (measured: 2x instructions per getStore on Node 22).
+const FLAT = resourceContextSymbol === undefined;
+const kContext = resourceContextSymbol;
+
+// The Node 24+ store object, with a fixed shape (Node's own is a
+// dictionary-mode `{ __proto__: null }`); built-in instances that add their
+// keys to it still find nothing on its prototype chain.
+class ResourceContext {
+  constructor(frame) {
+    this[kFrame] = frame;
+  }
+}
+Object.setPrototypeOf(ResourceContext.prototype, null);
+
+function writeFrame(resource, frame) {
+  if (FLAT) {
+    resource[kFrame] = frame;
+  } else {
+    const context = resource[kContext];
     if (context !== undefined) context[kFrame] = frame;
-    else if (frame !== undefined) resource[resourceContextSymbol] = { __proto__: null, [kFrame]: frame };
-  };
+    else if (frame !== undefined) resource[kContext] = new ResourceContext(frame);
+  }
+}
 
 // Enabled instances, held strongly exactly like the built-in's storageList.
 const storageList = [];
@@ -101,19 +119,26 @@ function withoutDisabled(frame) {
 const storageHook = createHook({
   init(asyncId, type, triggerAsyncId, resource) {
     // Value of executionAsyncResource() is always a non null object.
-    let frame = readFrame(executionAsyncResource());
+    const current = executionAsyncResource();
+    let frame = FLAT ? current[kFrame] : current[kContext]?.[kFrame];
     if (frame !== undefined) {
       if (disabledCount !== 0) frame = withoutDisabled(frame);
       frame[0] = SHARED;
     }
-    writeFrame(resource, frame);
+    if (FLAT) {
+      resource[kFrame] = frame;
+    } else {
+      const context = resource[kContext];
+      if (context !== undefined) context[kFrame] = frame;
+      else if (frame !== undefined) resource[kContext] = new ResourceContext(frame);
+    }
   },
 });
 
 // The per-resource write of the built-in: in place when the resource is the
 // frame's only holder, else on a copy (children keep what they captured).
 function setStore(resource, index, generation, store) {
-  const frame = readFrame(resource);
+  const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
   if (frame !== undefined && frame[0] === EXCLUSIVE) {
     setEntry(frame, index, generation, store);
   } else {
@@ -122,7 +147,7 @@ function setStore(resource, index, generation, store) {
 }
 
 function deleteStore(resource, index) {
-  const frame = readFrame(resource);
+  const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
   if (frame === undefined || index >= frame.length || frame[index] === 0) return;
   if (frame[0] === EXCLUSIVE) {
     frame[index] = 0;
@@ -185,7 +210,7 @@ class AsyncLocalStorage {
   // Propagate this instance's store from a parent resource to a child one.
   _propagate(resource, triggerResource, type) {
     if (this.enabled) {
-      const parent = readFrame(triggerResource);
+      const parent = FLAT ? triggerResource[kFrame] : triggerResource[kContext]?.[kFrame];
       const has = parent !== undefined && parent[this.#index] === this.#generation;
       setStore(resource, this.#index, this.#generation, has ? parent[this.#index + 1] : undefined);
     }
@@ -206,7 +231,7 @@ class AsyncLocalStorage {
     const index = this.#index;
     const generation = this.#generation;
     const resource = executionAsyncResource();
-    const frame = readFrame(resource);
+    const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
     // What the built-in reads as the old property value.
     const hadEntry = frame !== undefined && frame[index] === generation;
     const oldStore = hadEntry ? frame[index + 1] : undefined;
@@ -244,7 +269,7 @@ class AsyncLocalStorage {
     }
     storage._enable();
     const resource = executionAsyncResource();
-    const frame = readFrame(resource);
+    const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
     const hadEntry = frame !== undefined && frame[storage.#index] === storage.#generation;
     const oldStore = hadEntry ? frame[storage.#index + 1] : undefined;
     setStore(resource, storage.#index, storage.#generation, store);
@@ -269,7 +294,8 @@ class AsyncLocalStorage {
 
   getStore() {
     if (this.enabled) {
-      const frame = readFrame(executionAsyncResource());
+      const resource = executionAsyncResource();
+      const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
       if (frame !== undefined && frame[this.#index] === this.#generation) {
         return frame[this.#index + 1];
       }
