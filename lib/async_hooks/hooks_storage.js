@@ -125,6 +125,7 @@ const storageHook = createHook({
       if (disabledCount !== 0) frame = withoutDisabled(frame);
       frame[0] = SHARED;
     }
+    // writeFrame() spelled out: this store site sees every resource type.
     if (FLAT) {
       resource[kFrame] = frame;
     } else {
