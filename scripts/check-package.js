@@ -28,6 +28,27 @@ function pack(dir, into) {
   return path.join(into, out[out.length - 1]);
 }
 
+// What a release publishes: the package with every platform package of
+// npm/ as an optionalDependency (napi-rs projects add these at publish time;
+// they are not in the repo's package.json because they are not on the
+// registry, which would break `npm install` here). Packs a staging copy.
+function packMain(into) {
+  const staging = path.join(into, 'staging');
+  const first = pack(ROOT, into);
+  fs.mkdirSync(staging);
+  run('tar', ['-xzf', first, '-C', staging]);
+  fs.rmSync(first);
+  const dir = path.join(staging, 'package');
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  manifest.optionalDependencies = {};
+  for (const platform of fs.readdirSync(path.join(ROOT, 'npm')).sort()) {
+    const sub = require(path.join(ROOT, 'npm', platform, 'package.json'));
+    manifest.optionalDependencies[sub.name] = sub.version;
+  }
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return pack(dir, into);
+}
+
 // PATH without any directory that holds cargo or rustc: the install must not
 // be able to build from source.
 function pathWithoutRust() {
@@ -43,7 +64,7 @@ function main() {
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-package-'));
   try {
-    const tarballs = [pack(ROOT, work), pack(PLATFORM_DIR, work)];
+    const tarballs = [packMain(work), pack(PLATFORM_DIR, work)];
     for (const t of tarballs) console.log(`packed ${path.basename(t)} (${fs.statSync(t).size} bytes)`);
 
     // The main tarball must not carry the binary or Rust sources; the
@@ -55,6 +76,10 @@ function main() {
     }
     for (const f of ['package/index.js', 'package/index.d.ts', 'package/binding.js', 'package/register.js']) {
       if (!mainFiles.includes(f)) throw new Error(`main tarball lacks ${f}`);
+    }
+    const packed = JSON.parse(run('tar', ['-xzOf', tarballs[0], 'package/package.json']));
+    if (packed.optionalDependencies?.[`${pkg.name}-linux-x64-gnu`] !== pkg.version) {
+      throw new Error('main tarball does not list the linux-x64-gnu package as an optionalDependency');
     }
     if (!listing(tarballs[1]).includes(`package/${BINARY}`)) throw new Error('platform tarball lacks the binary');
 
