@@ -121,7 +121,11 @@ const md = [
   '',
 ].join('\n');
 
-const outBase = path.isAbsolute(base) ? base : path.join(resultsDir, base);
+let outBase = path.isAbsolute(base) ? base : path.join(resultsDir, base);
+// Never overwrite an earlier run of the same day: add the start time.
+if (!o.out && fs.existsSync(`${outBase}.json`)) {
+  outBase = path.join(resultsDir, `${started.toISOString().slice(0, 10)}-${started.toISOString().slice(11, 16).replace(':', '')}-matrix`);
+}
 fs.mkdirSync(path.dirname(outBase), { recursive: true });
 fs.writeFileSync(`${outBase}.json`, `${JSON.stringify(combined, null, 2)}\n`);
 fs.writeFileSync(`${outBase}.md`, md);
