@@ -35,6 +35,7 @@ const {
   indexOfSlot,
   onSlotReleased,
   setEntry,
+  copyFrame,
   frameWith,
   frameWithout,
 } = require('./frame');
@@ -105,12 +106,15 @@ function unmarkDisabled(index) {
 
 onSlotReleased((slot) => unmarkDisabled(indexOfSlot(slot)));
 
+// One copy at most, with every disabled instance's entry cleared.
 function withoutDisabled(frame) {
   let next = frame;
   for (let index = FIRST_INDEX; index < frame.length; index += 2) {
     const generation = disabledGenerations[index];
     if (generation !== undefined && frame[index] === generation) {
-      next = frameWithout(next, index);
+      if (next === frame) next = copyFrame(frame);
+      next[index] = 0;
+      next[index + 1] = undefined;
     }
   }
   return next;
@@ -223,12 +227,18 @@ class AsyncLocalStorage {
   }
 
   run(store, callback, ...args) {
-    // Unless a subclass overrides them, getStore() and _enable() are ours:
-    // do their work inline, with one executionAsyncResource() call.
-    const { getStore, _enable } = this;
-    if (getStore !== ownGetStore || _enable !== ownEnable) {
-      return runThroughOverrides(this, store, callback, args);
+    // The built-in calls this.getStore() and this._enable(); unless a
+    // subclass overrides them, they are ours and done inline below, with
+    // one executionAsyncResource() call instead of two.
+    const overridden = this.getStore !== ownGetStore || this._enable !== ownEnable;
+    if (overridden) {
+      // Avoid creation of an AsyncResource if store is already active
+      if (ObjectIs(store, this.getStore())) {
+        return ReflectApply(callback, null, args);
+      }
+      this._enable();
     }
+
     const index = this.#index;
     const generation = this.#generation;
     const resource = executionAsyncResource();
@@ -237,12 +247,13 @@ class AsyncLocalStorage {
     const hadEntry = frame !== undefined && frame[index] === generation;
     const oldStore = hadEntry ? frame[index + 1] : undefined;
 
-    // Avoid creation of an AsyncResource if store is already active
-    // (the built-in compares with getStore(): the default when disabled).
-    if (ObjectIs(store, this.enabled && hadEntry ? oldStore : this.#defaultValue)) {
-      return ReflectApply(callback, null, args);
+    if (!overridden) {
+      // getStore() inline: the default when disabled or unset.
+      if (ObjectIs(store, this.enabled && hadEntry ? oldStore : this.#defaultValue)) {
+        return ReflectApply(callback, null, args);
+      }
+      if (!this.enabled) this._enable();
     }
-    if (!this.enabled) this._enable();
     setStore(resource, index, generation, store);
 
     try {
@@ -259,25 +270,6 @@ class AsyncLocalStorage {
       setStore(resource, this.#index, this.#generation, oldStore);
     } else {
       deleteStore(resource, this.#index);
-    }
-  }
-
-  // The built-in's run(), step by step, for subclasses that override
-  // getStore() or _enable() (the calls are observable to them).
-  static runThroughOverrides(storage, store, callback, args) {
-    if (ObjectIs(store, storage.getStore())) {
-      return ReflectApply(callback, null, args);
-    }
-    storage._enable();
-    const resource = executionAsyncResource();
-    const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
-    const hadEntry = frame !== undefined && frame[storage.#index] === storage.#generation;
-    const oldStore = hadEntry ? frame[storage.#index + 1] : undefined;
-    setStore(resource, storage.#index, storage.#generation, store);
-    try {
-      return ReflectApply(callback, null, args);
-    } finally {
-      storage.#restore(resource, hadEntry, oldStore);
     }
   }
 
@@ -311,8 +303,6 @@ class AsyncLocalStorage {
   }
 }
 
-const runThroughOverrides = AsyncLocalStorage.runThroughOverrides;
-delete AsyncLocalStorage.runThroughOverrides;
 matchBuiltinSurface(AsyncLocalStorage);
 
 const { getStore: ownGetStore, _enable: ownEnable } = AsyncLocalStorage.prototype;
