@@ -120,6 +120,28 @@ function withoutDisabled(frame) {
   return next;
 }
 
+// Node 24+ propagation gives every enabled instance an entry in the new
+// resource, holding undefined when the parent had none, and an entry hides
+// defaultValue. Only instances with a defaultValue can tell the difference,
+// so only those get entries added here: index -> generation while enabled.
+// (Enabled instances are held by storageList, so never collected here.)
+const defaultValueGenerations = [];
+let defaultValueCount = 0;
+
+// One copy at most, with an entry for every enabled instance that has a
+// defaultValue and no entry yet.
+function withDefaultValueEntries(frame) {
+  let next = frame;
+  for (let index = FIRST_INDEX; index < defaultValueGenerations.length; index += 2) {
+    const generation = defaultValueGenerations[index];
+    if (generation !== undefined && (next === undefined || next[index] !== generation)) {
+      if (next === frame) next = copyFrame(frame);
+      setEntry(next, index, generation, undefined);
+    }
+  }
+  return next;
+}
+
 const storageHook = createHook({
   init(asyncId, type, triggerAsyncId, resource) {
     // Value of executionAsyncResource() is always a non null object.
@@ -127,6 +149,10 @@ const storageHook = createHook({
     let frame = FLAT ? current[kFrame] : current[kContext]?.[kFrame];
     if (frame !== undefined) {
       if (disabledCount !== 0) frame = withoutDisabled(frame);
+      frame[0] = SHARED;
+    }
+    if (defaultValueCount !== 0) {
+      frame = withDefaultValueEntries(frame);
       frame[0] = SHARED;
     }
     // writeFrame() spelled out: this store site sees every resource type.
@@ -140,21 +166,30 @@ const storageHook = createHook({
   },
 });
 
+// Counts changes made to frames in place, so run() can tell that the frame
+// it put on a resource still holds exactly what it held on entry.
+let inPlaceWrites = 0;
+
 // The per-resource write of the built-in: in place when the resource is the
 // frame's only holder, else on a copy (children keep what they captured).
+// Returns the copy, or undefined when the write was in place.
 function setStore(resource, index, generation, store) {
   const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
   if (frame !== undefined && frame[0] === EXCLUSIVE) {
+    inPlaceWrites++;
     setEntry(frame, index, generation, store);
-  } else {
-    writeFrame(resource, frameWith(frame, index, generation, store));
+    return undefined;
   }
+  const next = frameWith(frame, index, generation, store);
+  writeFrame(resource, next);
+  return next;
 }
 
 function deleteStore(resource, index) {
   const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
   if (frame === undefined || index >= frame.length || frame[index] === 0) return;
   if (frame[0] === EXCLUSIVE) {
+    inPlaceWrites++;
     frame[index] = 0;
     frame[index + 1] = undefined;
   } else {
@@ -198,6 +233,10 @@ class AsyncLocalStorage {
       // If this.enabled, the instance must be in storageList
       ArrayPrototypeSplice(storageList, ArrayPrototypeIndexOf(storageList, this), 1);
       markDisabled(this.#index, this.#generation);
+      if (this.#defaultValue !== undefined) {
+        defaultValueGenerations[this.#index] = undefined;
+        defaultValueCount--;
+      }
       if (storageList.length === 0) {
         storageHook.disable();
       }
@@ -209,6 +248,12 @@ class AsyncLocalStorage {
       this.enabled = true;
       ArrayPrototypePush(storageList, this);
       unmarkDisabled(this.#index);
+      // Only Nodes with defaultValue propagate entries this way (24+); on
+      // Node 20/22 #defaultValue is always undefined.
+      if (this.#defaultValue !== undefined) {
+        defaultValueGenerations[this.#index] = this.#generation;
+        defaultValueCount++;
+      }
       storageHook.enable();
     }
   }
@@ -255,12 +300,24 @@ class AsyncLocalStorage {
       }
       if (!this.enabled) this._enable();
     }
-    setStore(resource, index, generation, store);
+    const entered = setStore(resource, index, generation, store);
+    const writes = inPlaceWrites;
 
     try {
       return ReflectApply(callback, null, args);
     } finally {
-      this.#restore(resource, hadEntry, oldStore);
+      // When the copy made on entry has since been captured by a child
+      // resource, restoring would copy it again. If nothing has changed it,
+      // the prior frame holds exactly what that restore would build (shared
+      // frames are never changed): put it back instead. An uncaptured copy
+      // is restored in place and stays, so later runs write in place.
+      if (entered !== undefined && entered[0] === SHARED && writes === inPlaceWrites &&
+          (hadEntry || this.#defaultValue === undefined) &&
+          (FLAT ? resource[kFrame] : resource[kContext]?.[kFrame]) === entered) {
+        writeFrame(resource, frame);
+      } else {
+        this.#restore(resource, hadEntry, oldStore);
+      }
     }
   }
 

@@ -168,3 +168,52 @@ scenario('many instances, enter/disable in shuffled order, then capture', async 
   });
   r.log('features.name used', features.name);
 });
+
+// run() restores the prior frame without copying when the frame it entered
+// was captured and left unchanged; these interleavings must still restore
+// exactly what the built-in restores.
+scenario('run() restore after captures, nested runs and enterWith of others', async (r) => {
+  const a = new h.AsyncLocalStorage();
+  const b = new h.AsyncLocalStorage();
+  const d = new h.AsyncLocalStorage({ defaultValue: 'dflt' }); // ignored where unsupported
+  const seen = [];
+  const capture = (label) => seen.push(Promise.resolve().then(() => [label, a.getStore(), b.getStore(), d.getStore()]));
+  const state = (label) => r.log(label, [a.getStore(), b.getStore(), d.getStore()]);
+  b.run('b0', () => {
+    a.run('a1', () => { capture('captured in a1'); });
+    state('after a1 (captured)');
+    a.run('a2', () => { capture('in a2'); b.enterWith('b-entered'); state('a2 after b.enterWith'); });
+    state('after a2 (b entered inside)');
+    a.run('a3', () => { capture('in a3'); b.run('b3', () => capture('in b3')); state('a3 after b3'); });
+    state('after a3');
+    d.run('d1', () => { capture('in d1'); });
+    state('after d1 (default value)');
+    a.run('a4', () => { capture('in a4'); a.enterWith('a4-entered'); capture('a4 entered'); });
+    state('after a4 (own enterWith inside)');
+    a.run('a5', () => { capture('in a5'); d.run('d5', () => {}); });
+    state('after a5 (d ran inside)');
+  });
+  state('outside');
+  for (const entry of await Promise.all(seen)) r.log('continuation', entry);
+});
+
+// Node 24+ promise hooks give every enabled instance an entry in each new
+// resource (undefined when the parent had none), which hides defaultValue;
+// disabled instances get none. Observed through every kind of capture.
+scenario('defaultValue seen from resources created with and without an entry', async (r) => {
+  const d = new h.AsyncLocalStorage({ defaultValue: 'dflt' }); // ignored where unsupported
+  const other = new h.AsyncLocalStorage();
+  const read = () => d.getStore();
+  const seen = [];
+  const later = (label) => seen.push(new Promise((resolve) => setImmediate(() => resolve([label, read()]))));
+  later('created at top');
+  other.run('o', () => later('created inside another instance run'));
+  d.run('x', () => later('created inside own run'));
+  d.disable();
+  later('created while disabled');
+  d.run('y', () => {});
+  later('created after re-enable');
+  r.log('top after all', read());
+  for (const entry of await Promise.all(seen)) r.log('continuation', entry);
+  r.log('then()', await Promise.resolve().then(read));
+});
