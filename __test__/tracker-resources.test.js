@@ -336,3 +336,52 @@ test('user AsyncResources are tracked, and a small buffer drains many times with
   assert.strictEqual(summary.callbacks, 200);
   assert.ok(tracker.stats().batches > 500 * 2 / 16, 'drained in many small batches');
 });
+
+test('nested callbacks are each timed, the outer one including the inner one', (t) => {
+  const tracker = track(t);
+  let requestId;
+  let outer;
+  let inner;
+  inRequest((id) => {
+    requestId = id;
+    outer = new AsyncResource('Outer');
+    inner = new AsyncResource('Inner');
+  });
+  const spin = (ms) => { const t0 = performance.now(); while (performance.now() - t0 < ms); };
+  outer.runInAsyncScope(() => {
+    spin(2);
+    inner.runInAsyncScope(() => spin(3));
+    inner.runInAsyncScope(() => spin(1));
+  });
+  const byType = (type) => tracker.activeResources({ requestId, type })[0];
+  assert.strictEqual(byType('Outer').callbacks, 1);
+  assert.strictEqual(byType('Inner').callbacks, 2);
+  assert.ok(byType('Inner').callbackMs >= 4, `inner ${byType('Inner').callbackMs}`);
+  assert.ok(byType('Outer').callbackMs >= byType('Inner').callbackMs + 2, `outer ${byType('Outer').callbackMs}`);
+  const summary = tracker.requestSummary(requestId);
+  assert.strictEqual(summary.callbacks, 3);
+  outer.emitDestroy();
+  inner.emitDestroy();
+});
+
+test('without promise tracking, a resource created after an await is stamped inside that continuation', async (t) => {
+  const tracker = track(t);
+  let requestId;
+  let timer;
+  let before;
+  let after;
+  await inRequest(async (id) => {
+    requestId = id;
+    await null;
+    before = performance.now();
+    timer = setTimeout(() => {}, 10_000);
+    after = performance.now();
+  });
+  t.after(() => clearTimeout(timer));
+  const entry = tracker.activeResources({ requestId, type: 'Timeout' }).find((r) => r.asyncId === timer[Symbol.toPrimitive]());
+  assert.ok(entry, 'timer tracked');
+  // The continuation's start is read by its first creation: not earlier
+  // than the code before it, not later than the code after it.
+  assert.ok(entry.createdAt >= before - 1e-3 && entry.createdAt <= after + 1e-3, `${before} <= ${entry.createdAt} <= ${after}`);
+  assert.strictEqual(tracker.activeResources({ type: 'PROMISE' }).length, 0);
+});

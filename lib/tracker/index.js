@@ -4,8 +4,11 @@
 //
 // Hot path (the hook callbacks) is plain JS that appends fixed-size records
 // to a preallocated Float64Array:
-//   [kind, asyncId, time, triggerAsyncId, typeIndex, contextIndex]
-// (only the first three for before/after/destroy/promiseResolve). Type
+//   [kind, asyncId, time, triggerAsyncId, typeIndex, contextIndex]   init
+//   [kind, asyncId, start, end]              a callback (before + after)
+//   [kind, asyncId, time]                    destroy, promiseResolve
+// before/after are paired here (a small stack of open callbacks), so a
+// callback costs one record. Type
 // names and request ids are interned to small integers here; the names
 // travel to Rust once, with the first batch that uses them. Rust
 // (src/tracker) folds a whole buffer per napi call: when it is full and
@@ -20,11 +23,14 @@ const { invalidArgType, outOfRange } = require('./errors');
 
 const STRIDE = 6;
 const KIND_INIT = 1;
-const KIND_BEFORE = 2;
-const KIND_AFTER = 3;
+const KIND_CALLBACK = 2; // [kind, asyncId, start, end]
 const KIND_DESTROY = 4;
 const KIND_RESOLVE = 5;
 const KIND_CONTEXT_END = 6;
+
+// Deepest callback nesting tracked; deeper callbacks are not timed, so
+// unmatched befores can never grow memory.
+const MAX_DEPTH = 1024;
 
 // User-defined AsyncResource types are unbounded in principle; past this
 // many distinct names, new ones share one slot.
@@ -219,19 +225,51 @@ function trackResources(options) {
     }
   }
 
+  // Times live in a Float64Array, not in `let` variables: a double stored
+  // into a closure variable is boxed, so every store would allocate.
+  //   [LAST]      time of the latest callback boundary
+  //   [START]     start of callback `callbackId` (NaN: not read yet)
+  const times = new Float64Array(2);
+  const LAST = 0;
+  const START = 1;
+  times[LAST] = now();
+  // The most recent callback that began. Compared with executionAsyncId(),
+  // so a skipped `after` (exception) cannot leave a stale start behind.
+  let callbackId = -1;
+
+  // Untracked promises (promises: false) still get before/after/destroy
+  // calls from Node. Their ids are remembered here (slot = id & SKIP_MASK)
+  // so those calls return at once: no clock read, no record. A slot reused
+  // by a later promise only makes an old id fall through to the normal
+  // path, where Rust counts it as untracked, as before.
+  const SKIP_MASK = promises ? 0 : (1 << 14) - 1;
+  const skipIds = new Float64Array(SKIP_MASK + 1).fill(-1);
+
   function init(asyncId, type, triggerAsyncId) {
-    if (!promises && type === 'PROMISE') return;
+    if (type === 'PROMISE' && !promises) {
+      skipIds[asyncId & SKIP_MASK] = asyncId;
+      return;
+    }
     const ty = typeIndex(type);
     const cx = contextIndex();
     const stack = captureStacks ? new Error('resource created here').stack : undefined;
+    // Created directly inside the callback we saw begin: stamped with that
+    // callback's start, no clock read (a clock read costs 80+ ns on some
+    // machines, more than the rest of the hook). Inside an untracked
+    // promise's callback the start is read once, by the first creation.
+    // Otherwise: the clock.
+    let time;
+    if (executionAsyncId() === callbackId) {
+      time = times[START];
+      if (time !== time) time = times[START] = times[LAST] = now();
+    } else {
+      time = times[LAST] = now();
+    }
     if (pos === end) drain();
     const p = pos;
     buffer[p] = KIND_INIT;
     buffer[p + 1] = asyncId;
-    // Created directly inside the callback we saw begin: stamped with that
-    // callback's start, no clock read (a clock read costs 80+ ns on some
-    // machines, more than the rest of the hook). Otherwise: the clock.
-    buffer[p + 2] = executionAsyncId() === callbackId ? callbackStart : (lastTime = now());
+    buffer[p + 2] = time;
     buffer[p + 3] = triggerAsyncId;
     buffer[p + 4] = ty;
     buffer[p + 5] = cx;
@@ -240,16 +278,9 @@ function trackResources(options) {
   }
 
   // Callback boundaries read the clock; destroy and promiseResolve reuse
-  // the time of the latest boundary (`lastTime`): Node emits destroys in a
-  // batch right after callbacks, so the error is the batch's own length,
+  // the time of the latest boundary (`times[LAST]`): Node emits destroys in
+  // a batch right after callbacks, so the error is the batch's own length,
   // and it saves a clock read (the largest single cost per event).
-  let lastTime = now();
-  // The most recent callback that began, and when. Compared with
-  // executionAsyncId(), so a skipped `after` (exception) cannot leave a
-  // stale start behind.
-  let callbackId = -1;
-  let callbackStart = lastTime;
-
   function record(kind, asyncId, time) {
     if (pos === end) drain();
     const p = pos;
@@ -259,19 +290,56 @@ function trackResources(options) {
     pos = p + STRIDE;
   }
 
+  // Callbacks that began and have not ended: ids and start times. An
+  // `after` pops up to its `before` (an exception may have skipped the
+  // afters of callbacks nested in it).
+  const openIds = new Float64Array(MAX_DEPTH);
+  const openStarts = new Float64Array(MAX_DEPTH);
+  let depth = 0;
+
   const callbacks = {
     init,
     before(asyncId) {
       callbackId = asyncId;
-      record(KIND_BEFORE, asyncId, lastTime = callbackStart = now());
+      if (skipIds[asyncId & SKIP_MASK] === asyncId) {
+        times[START] = NaN;
+        return;
+      }
+      const t = now();
+      times[LAST] = t;
+      times[START] = t;
+      if (depth < MAX_DEPTH) {
+        openIds[depth] = asyncId;
+        openStarts[depth] = t;
+        depth++;
+      }
     },
     after(asyncId) {
       callbackId = -1;
-      record(KIND_AFTER, asyncId, lastTime = now());
+      if (skipIds[asyncId & SKIP_MASK] === asyncId) return;
+      const t = now();
+      times[LAST] = t;
+      let d = depth - 1;
+      while (d >= 0 && openIds[d] !== asyncId) d--;
+      let start = NaN; // no matching before: Rust counts it as untracked
+      if (d >= 0) {
+        start = openStarts[d];
+        depth = d;
+      }
+      if (pos === end) drain();
+      const p = pos;
+      buffer[p] = KIND_CALLBACK;
+      buffer[p + 1] = asyncId;
+      buffer[p + 2] = start;
+      buffer[p + 3] = t;
+      pos = p + STRIDE;
     },
-    destroy(asyncId) { record(KIND_DESTROY, asyncId, lastTime); },
+    destroy(asyncId) {
+      if (skipIds[asyncId & SKIP_MASK] === asyncId) return;
+      record(KIND_DESTROY, asyncId, times[LAST]);
+    },
   };
-  if (promises) callbacks.promiseResolve = (asyncId) => record(KIND_RESOLVE, asyncId, lastTime);
+  if (promises) callbacks.promiseResolve = (asyncId) => record(KIND_RESOLVE, asyncId, times[LAST]);
   const hook = createHook(callbacks);
 
   function endRequest(requestId) {
@@ -280,7 +348,9 @@ function trackResources(options) {
     if (requestId === undefined || stopped) return false;
     const id = contextIds.get(requestId);
     if (id === undefined) return false;
-    record(KIND_CONTEXT_END, id, lastTime = now());
+    const t = now();
+    times[LAST] = t;
+    record(KIND_CONTEXT_END, id, t);
     return true;
   }
 

@@ -25,8 +25,10 @@ use super::store::Store;
 pub const STRIDE: usize = 6;
 
 pub const KIND_INIT: u32 = 1;
-pub const KIND_BEFORE: u32 = 2;
-pub const KIND_AFTER: u32 = 3;
+/// `[kind, asyncId, start, end]`: one callback that ran from `start` to
+/// `end` (JS pairs before/after itself; `start` NaN: an after without its
+/// before, counted as untracked).
+pub const KIND_CALLBACK: u32 = 2;
 pub const KIND_DESTROY: u32 = 4;
 pub const KIND_RESOLVE: u32 = 5;
 /// `[kind, contextIndex, time]`: the request of that context ended.
@@ -34,10 +36,6 @@ pub const KIND_CONTEXT_END: u32 = 6;
 
 /// Context index 0 means "created outside any request".
 pub const NO_CONTEXT: u32 = 0;
-
-/// Deepest callback nesting tracked; deeper `before`s are ignored so a
-/// stream of unmatched `before` records can never grow memory.
-const MAX_CALLBACK_DEPTH: usize = 1024;
 
 /// Async ids kept in the sequential window before survivors move to a map.
 const WINDOW: usize = 65_536;
@@ -80,16 +78,22 @@ impl Default for Config {
   }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Resource {
   pub ty: u32,
-  pub trigger: u64,
   pub ctx: u32,
-  pub created: f64,
   pub callbacks: u32,
+  pub trigger: u64,
+  pub created: f64,
   pub callback_ms: f64,
   /// NaN until the promise resolved (keeps the entry small: no Option tag).
   pub resolved: f64,
+}
+
+impl Default for Resource {
+  fn default() -> Self {
+    Resource { ty: 0, ctx: NO_CONTEXT, callbacks: 0, trigger: 0, created: 0.0, callback_ms: 0.0, resolved: f64::NAN }
+  }
 }
 
 #[derive(Debug, Clone)]
@@ -103,14 +107,45 @@ pub struct Context {
   pub callback_ms: f64,
   /// In `finished` (waiting to be freed).
   queued: bool,
+  /// Tells this context apart from earlier ones at the same index (timeline
+  /// entries outlive the index).
+  serial: u32,
 }
 
+impl Context {
+  fn key(&self, index: u32) -> u64 {
+    (u64::from(self.serial) << 32) | u64::from(index)
+  }
+}
+
+/// A timeline event as exported (names resolved).
 #[derive(Debug, Clone)]
 pub enum Event {
   Callback { id: u64, ty: u32, ctx: Option<Arc<str>>, start: f64, dur: f64 },
   Lifetime { id: u64, ty: u32, trigger: u64, ctx: Option<Arc<str>>, start: f64, end: f64, alive: bool },
   Resolve { id: u64, ty: u32, ts: f64 },
   ContextEnd { ctx: Arc<str>, ts: f64 },
+}
+
+const EV_CALLBACK: u8 = 1;
+const EV_LIFETIME: u8 = 2;
+const EV_RESOLVE: u8 = 3;
+const EV_CONTEXT_END: u8 = 4;
+
+/// A timeline event as kept in the ring: plain data, no reference counts
+/// (writing one is a 48-byte store). `ctx` is a context key (serial << 32
+/// | index, 0 = none), resolved to a name at export.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+  kind: u8,
+  ty: u32,
+  id: u64,
+  trigger: u64,
+  ctx: u64,
+  /// Callback start / lifetime start / instant time.
+  a: f64,
+  /// Callback duration / lifetime end.
+  b: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -136,20 +171,33 @@ pub struct Link {
   pub alive: bool,
 }
 
-/// Type, trigger and request of a destroyed resource (from the ring).
-type DeadLink = (u32, u64, Option<Arc<str>>);
+/// Type, trigger and request key of a destroyed resource (from the ring).
+type DeadLink = (u32, u64, u64);
+
+/// Context indexes above this are ignored (JS hands out indexes densely
+/// from 1, so this is never reached by real use; it bounds the slab).
+const MAX_CONTEXT_INDEX: u32 = 1 << 26;
 
 pub struct Tracker {
   cfg: Config,
   types: Vec<Arc<str>>,
-  contexts: IdMap<u32, Context>,
+  /// Per-request summaries, indexed by the small integer JS interned the
+  /// request id to (a slab: no hashing per record).
+  contexts: Vec<Option<Context>>,
+  context_count: usize,
+  next_serial: u32,
+  /// Names of freed contexts still referenced by ring entries, by key;
+  /// pruned against the ring when it outgrows `retired_limit`.
+  retired: IdMap<u64, Arc<str>>,
+  retired_limit: usize,
   resources: Store,
   /// Creation stacks (only with `capture_stacks`), kept apart so the hot
   /// map's entries stay small.
   stacks: IdMap<u64, Box<str>>,
   finished: VecDeque<u32>,
-  callback_stack: Vec<(u64, f64)>,
-  events: VecDeque<Event>,
+  /// Timeline ring: `events[head]` is the oldest once it is full.
+  events: Vec<Entry>,
+  head: usize,
   stack_bytes: usize,
   dropped_events: u64,
   records: u64,
@@ -157,17 +205,31 @@ pub struct Tracker {
   untracked: u64,
 }
 
+/// Async ids are integers below 2^53. Through i64: a float-to-u64 cast
+/// costs several times more instructions than float-to-i64 on x86-64. The
+/// cast saturates (NaN -> 0), so malformed numbers cannot panic; negative
+/// ones wrap to huge ids nobody asks for.
+#[inline]
+fn id_of(x: f64) -> u64 {
+  x as i64 as u64
+}
+
 impl Tracker {
   pub fn new(cfg: Config) -> Self {
+    let retired_limit = (2 * cfg.max_contexts).max(1024);
     Self {
       cfg,
       types: Vec::new(),
-      contexts: IdMap::default(),
+      contexts: Vec::new(),
+      context_count: 0,
+      next_serial: 0,
+      retired: IdMap::default(),
+      retired_limit,
       resources: Store::new(WINDOW),
       stacks: IdMap::default(),
       finished: VecDeque::new(),
-      callback_stack: Vec::new(),
-      events: VecDeque::new(),
+      events: Vec::new(),
+      head: 0,
       stack_bytes: 0,
       dropped_events: 0,
       records: 0,
@@ -189,11 +251,17 @@ impl Tracker {
     &self.types
   }
 
+  #[inline]
+  fn ctx_mut(&mut self, ctx: u32) -> Option<&mut Context> {
+    self.contexts.get_mut(ctx as usize).and_then(Option::as_mut)
+  }
+
   /// JS assigned `index` to request id `name` (index 0 is reserved).
   pub fn add_context(&mut self, index: u32, name: &str, now: f64) {
-    if index == NO_CONTEXT {
+    if index == NO_CONTEXT || index > MAX_CONTEXT_INDEX {
       return;
     }
+    self.next_serial = self.next_serial.wrapping_add(1).max(1);
     let ctx = Context {
       name: Arc::from(name),
       first_seen: now,
@@ -203,32 +271,83 @@ impl Tracker {
       callbacks: 0,
       callback_ms: 0.0,
       queued: false,
+      serial: self.next_serial,
     };
-    self.contexts.insert(index, ctx);
+    let i = index as usize;
+    if i >= self.contexts.len() {
+      self.contexts.resize_with(i + 1, || None);
+    }
+    match self.contexts[i].replace(ctx) {
+      Some(old) => self.retire(index, old),
+      None => self.context_count += 1,
+    }
   }
 
-  fn push_event(&mut self, event: Event) {
+  /// Keeps a freed context's name for the ring entries that refer to it.
+  fn retire(&mut self, index: u32, c: Context) {
     if self.cfg.max_events == 0 {
-      self.dropped_events += 1;
       return;
     }
-    if self.events.len() >= self.cfg.max_events {
-      self.events.pop_front();
+    self.retired.insert(c.key(index), c.name);
+    if self.retired.len() > self.retired_limit {
+      let referenced: std::collections::HashSet<u64, BuildHasherDefault<IdHasher>> =
+        self.events.iter().map(|e| e.ctx).filter(|&k| k != 0).collect();
+      self.retired.retain(|k, _| referenced.contains(k));
+      self.retired_limit = (2 * self.cfg.max_contexts).max(1024).max(self.retired.len() * 2);
+    }
+  }
+
+  #[inline]
+  fn push_event(&mut self, event: Entry) {
+    let max = self.cfg.max_events;
+    if self.events.len() < max {
+      self.events.push(event);
+    } else if max == 0 {
+      self.dropped_events += 1;
+    } else {
+      self.events[self.head] = event;
+      self.head += 1;
+      if self.head == max {
+        self.head = 0;
+      }
       self.dropped_events += 1;
     }
-    self.events.push_back(event);
+  }
+
+  /// Ring entries, oldest first.
+  fn entries(&self) -> impl Iterator<Item = &Entry> {
+    let (older, newer) = self.events.split_at(self.head.min(self.events.len()));
+    newer.iter().chain(older.iter())
+  }
+
+  /// Name of the context with key `key` (live or retired).
+  fn key_name(&self, key: u64) -> Option<Arc<str>> {
+    if key == 0 {
+      return None;
+    }
+    let index = key as u32;
+    if let Some(Some(c)) = self.contexts.get(index as usize) {
+      if c.serial == (key >> 32) as u32 {
+        return Some(c.name.clone());
+      }
+    }
+    self.retired.get(&key).cloned()
   }
 
   fn ctx_name(&self, ctx: u32) -> Option<Arc<str>> {
-    self.contexts.get(&ctx).map(|c| c.name.clone())
+    self.context(ctx).map(|c| c.name.clone())
   }
 
   fn queue_if_idle(&mut self, ctx: u32) {
-    if let Some(c) = self.contexts.get_mut(&ctx) {
+    let mut queue = false;
+    if let Some(c) = self.ctx_mut(ctx) {
       if c.alive == 0 && !c.queued {
         c.queued = true;
-        self.finished.push_back(ctx);
+        queue = true;
       }
+    }
+    if queue {
+      self.finished.push_back(ctx);
     }
   }
 
@@ -239,25 +358,24 @@ impl Tracker {
   /// float-to-int casts saturate.
   pub fn apply(&mut self, records: &[f64], stacks: Vec<String>) -> Vec<u32> {
     self.batches += 1;
+    self.records += (records.len() / STRIDE) as u64;
     let mut stacks = stacks.into_iter();
     for rec in records.chunks_exact(STRIDE) {
-      self.records += 1;
       let kind = rec[0] as u32;
-      let id = rec[1] as u64;
+      let id = id_of(rec[1]);
       let t = rec[2];
       match kind {
         KIND_INIT => {
           let stack = if self.cfg.capture_stacks { stacks.next().map(String::into_boxed_str) } else { None };
-          self.init(id, rec[4] as u32, rec[3] as u64, rec[5] as u32, t, stack);
+          self.init(id, rec[4] as u32, id_of(rec[3]), rec[5] as u32, t, stack);
         }
-        KIND_BEFORE if self.callback_stack.len() < MAX_CALLBACK_DEPTH => self.callback_stack.push((id, t)),
-        KIND_AFTER => self.after(id, t),
+        KIND_CALLBACK => self.callback(id, t, rec[3]),
         KIND_DESTROY => self.destroy(id, t),
         KIND_RESOLVE => {
           if let Some(r) = self.resources.get_mut(id) {
             r.resolved = t;
             let ty = r.ty;
-            self.push_event(Event::Resolve { id, ty, ts: t });
+            self.push_event(Entry { kind: EV_RESOLVE, ty, id, trigger: 0, ctx: 0, a: t, b: 0.0 });
           } else {
             self.untracked += 1;
           }
@@ -265,14 +383,17 @@ impl Tracker {
         KIND_CONTEXT_END => {
           // The id slot carries the context index.
           let ctx = rec[1] as u32;
-          if let Some(c) = self.contexts.get_mut(&ctx) {
+          let mut ended = None;
+          if let Some(c) = self.ctx_mut(ctx) {
             if c.ended.is_none() {
               c.ended = Some(t);
-              let name = c.name.clone();
-              self.push_event(Event::ContextEnd { ctx: name, ts: t });
+              ended = Some(c.key(ctx));
             }
-            self.queue_if_idle(ctx);
           }
+          if let Some(key) = ended {
+            self.push_event(Entry { kind: EV_CONTEXT_END, ty: 0, id: 0, trigger: 0, ctx: key, a: t, b: 0.0 });
+          }
+          self.queue_if_idle(ctx);
         }
         _ => {}
       }
@@ -281,7 +402,7 @@ impl Tracker {
   }
 
   fn init(&mut self, id: u64, ty: u32, trigger: u64, ctx: u32, t: f64, stack: Option<Box<str>>) {
-    let ctx = match self.contexts.get_mut(&ctx) {
+    let ctx = match self.ctx_mut(ctx) {
       Some(c) => {
         if c.created == 0 {
           c.first_seen = t;
@@ -292,7 +413,7 @@ impl Tracker {
       }
       None => NO_CONTEXT,
     };
-    let resource = Resource { ty, trigger, ctx, created: t, callbacks: 0, callback_ms: 0.0, resolved: f64::NAN };
+    let resource = Resource { ty, ctx, callbacks: 0, trigger, created: t, callback_ms: 0.0, resolved: f64::NAN };
     if let Some(old) = self.resources.insert(id, resource) {
       // An id is never reused by Node; keep the books straight if it is.
       self.drop_stack(id);
@@ -312,30 +433,30 @@ impl Tracker {
     }
   }
 
-  /// One resource of `ctx` is gone; returns the context's name.
-  fn release_ctx(&mut self, ctx: u32) -> Option<Arc<str>> {
-    let c = self.contexts.get_mut(&ctx)?;
+  /// One resource of `ctx` is gone; returns the context's key.
+  fn release_ctx(&mut self, ctx: u32) -> u64 {
+    let Some(c) = self.contexts.get_mut(ctx as usize).and_then(Option::as_mut) else {
+      return 0;
+    };
     c.alive = c.alive.saturating_sub(1);
+    let key = c.key(ctx);
     if c.alive == 0 && !c.queued {
       c.queued = true;
       self.finished.push_back(ctx);
     }
-    Some(c.name.clone())
+    key
   }
 
   pub fn stack(&self, id: u64) -> Option<&str> {
     self.stacks.get(&id).map(|s| &**s)
   }
 
-  fn after(&mut self, id: u64, t: f64) {
-    // Pop up to the matching `before` (an exception may have skipped some).
-    let Some(pos) = self.callback_stack.iter().rposition(|&(sid, _)| sid == id) else {
+  fn callback(&mut self, id: u64, start: f64, end: f64) {
+    if start.is_nan() {
       self.untracked += 1;
       return;
-    };
-    let start = self.callback_stack[pos].1;
-    self.callback_stack.truncate(pos);
-    let dur = (t - start).max(0.0);
+    }
+    let dur = (end - start).max(0.0);
     let Some(r) = self.resources.get_mut(id) else {
       self.untracked += 1;
       return;
@@ -343,15 +464,15 @@ impl Tracker {
     r.callbacks += 1;
     r.callback_ms += dur;
     let (ty, ctx) = (r.ty, r.ctx);
-    let ctx_name = match self.contexts.get_mut(&ctx) {
+    let key = match self.contexts.get_mut(ctx as usize).and_then(Option::as_mut) {
       Some(c) => {
         c.callbacks += 1;
         c.callback_ms += dur;
-        Some(c.name.clone())
+        c.key(ctx)
       }
-      None => None,
+      None => 0,
     };
-    self.push_event(Event::Callback { id, ty, ctx: ctx_name, start, dur });
+    self.push_event(Entry { kind: EV_CALLBACK, ty, id, trigger: 0, ctx: key, a: start, b: dur });
   }
 
   fn destroy(&mut self, id: u64, t: f64) {
@@ -360,8 +481,8 @@ impl Tracker {
       return;
     };
     self.drop_stack(id);
-    let ctx = self.release_ctx(r.ctx);
-    self.push_event(Event::Lifetime { id, ty: r.ty, trigger: r.trigger, ctx, start: r.created, end: t, alive: false });
+    let key = self.release_ctx(r.ctx);
+    self.push_event(Entry { kind: EV_LIFETIME, ty: r.ty, id, trigger: r.trigger, ctx: key, a: r.created, b: t });
   }
 
   /// Frees contexts beyond the retention window that nothing alive uses.
@@ -369,7 +490,7 @@ impl Tracker {
     let mut freed = Vec::new();
     while self.finished.len() > self.cfg.max_contexts {
       let Some(idx) = self.finished.pop_front() else { break };
-      let remove = match self.contexts.get_mut(&idx) {
+      let remove = match self.ctx_mut(idx) {
         Some(c) if c.alive == 0 => true,
         Some(c) => {
           c.queued = false;
@@ -378,7 +499,10 @@ impl Tracker {
         None => false,
       };
       if remove {
-        self.contexts.remove(&idx);
+        if let Some(c) = self.contexts[idx as usize].take() {
+          self.context_count -= 1;
+          self.retire(idx, c);
+        }
         freed.push(idx);
       }
     }
@@ -395,11 +519,11 @@ impl Tracker {
   }
 
   pub fn context(&self, ctx: u32) -> Option<&Context> {
-    self.contexts.get(&ctx)
+    self.contexts.get(ctx as usize).and_then(Option::as_ref)
   }
 
   pub fn context_name(&self, ctx: u32) -> Option<&str> {
-    self.contexts.get(&ctx).map(|c| &*c.name)
+    self.context(ctx).map(|c| &*c.name)
   }
 
   /// Trigger chain from `id` upward, through live resources and destroyed
@@ -415,17 +539,10 @@ impl Tracker {
         Link { id: cur, ty: r.ty, trigger: r.trigger, ctx: self.ctx_name(r.ctx), alive: true }
       } else {
         let index = dead.get_or_insert_with(|| {
-          self
-            .events
-            .iter()
-            .filter_map(|e| match e {
-              Event::Lifetime { id, ty, trigger, ctx, .. } => Some((*id, (*ty, *trigger, ctx.clone()))),
-              _ => None,
-            })
-            .collect()
+          self.entries().filter(|e| e.kind == EV_LIFETIME).map(|e| (e.id, (e.ty, e.trigger, e.ctx))).collect()
         });
         match index.get(&cur) {
-          Some((ty, trigger, ctx)) => Link { id: cur, ty: *ty, trigger: *trigger, ctx: ctx.clone(), alive: false },
+          Some(&(ty, trigger, key)) => Link { id: cur, ty, trigger, ctx: self.key_name(key), alive: false },
           None => break,
         }
       };
@@ -447,7 +564,7 @@ impl Tracker {
       .resources
       .iter()
       .filter_map(|(id, r)| {
-        let c = self.contexts.get(&r.ctx)?;
+        let c = self.context(r.ctx)?;
         let ended = c.ended.is_some();
         if (ended || include_open) && now - r.created >= older_than_ms {
           Some((id, r, c))
@@ -460,11 +577,24 @@ impl Tracker {
     out
   }
 
-  /// Copy of the ring plus every live resource as a lifetime that is still
-  /// open at `now`, for export off the JS thread.
+  /// Copy of the ring (names resolved) plus every live resource as a
+  /// lifetime that is still open at `now`, for export off the JS thread.
   pub fn timeline_snapshot(&self, now: f64) -> Vec<Event> {
     let mut out = Vec::with_capacity(self.events.len() + self.resources.len());
-    out.extend(self.events.iter().cloned());
+    out.extend(self.entries().map(|e| match e.kind {
+      EV_CALLBACK => Event::Callback { id: e.id, ty: e.ty, ctx: self.key_name(e.ctx), start: e.a, dur: e.b },
+      EV_LIFETIME => Event::Lifetime {
+        id: e.id,
+        ty: e.ty,
+        trigger: e.trigger,
+        ctx: self.key_name(e.ctx),
+        start: e.a,
+        end: e.b,
+        alive: false,
+      },
+      EV_RESOLVE => Event::Resolve { id: e.id, ty: e.ty, ts: e.a },
+      _ => Event::ContextEnd { ctx: self.key_name(e.ctx).unwrap_or_else(|| Arc::from("")), ts: e.a },
+    }));
     let mut live: Vec<_> = self.resources.iter().collect();
     live.sort_by_key(|&(id, _)| id);
     for (id, r) in live {
@@ -487,7 +617,7 @@ impl Tracker {
     Stats {
       live: self.resources.len(),
       live_bytes,
-      contexts: self.contexts.len(),
+      contexts: self.context_count,
       events: self.events.len(),
       max_events: self.cfg.max_events,
       dropped_events: self.dropped_events,
@@ -511,6 +641,7 @@ impl Tracker {
 mod tests {
   use super::*;
 
+  /// For KIND_CALLBACK, `trigger` is the end time.
   fn rec(kind: u32, id: u64, t: f64, trigger: u64, ty: u32, ctx: u32) -> [f64; STRIDE] {
     [kind as f64, id as f64, t, trigger as f64, ty as f64, ctx as f64]
   }
@@ -533,8 +664,7 @@ mod tests {
     let freed = t.apply(
       &batch(&[
         rec(KIND_INIT, 10, 1.0, 5, 0, 1),
-        rec(KIND_BEFORE, 10, 2.0, 0, 0, 0),
-        rec(KIND_AFTER, 10, 5.0, 0, 0, 0),
+        rec(KIND_CALLBACK, 10, 2.0, 5, 0, 0),
       ]),
       vec![],
     );
@@ -551,23 +681,20 @@ mod tests {
   }
 
   #[test]
-  fn nested_callbacks_and_unmatched_after() {
+  fn callbacks_of_unknown_resources_and_unmatched_afters_are_untracked() {
     let mut t = tracker(Config::default());
     t.apply(
       &batch(&[
         rec(KIND_INIT, 2, 0.0, 1, 0, 0),
-        rec(KIND_INIT, 3, 0.0, 2, 0, 0),
-        rec(KIND_BEFORE, 2, 1.0, 0, 0, 0),
-        rec(KIND_BEFORE, 3, 2.0, 0, 0, 0),
-        // after for 3 skipped (exception); after for 2 unwinds both
-        rec(KIND_AFTER, 2, 4.0, 0, 0, 0),
-        rec(KIND_AFTER, 99, 4.0, 0, 0, 0),
+        rec(KIND_CALLBACK, 2, 1.0, 4, 0, 0),
+        [KIND_CALLBACK as f64, 2.0, f64::NAN, 5.0, 0.0, 0.0],
+        rec(KIND_CALLBACK, 99, 1.0, 4, 0, 0),
       ]),
       vec![],
     );
-    assert_eq!(t.resource(2).unwrap().callbacks, 1);
-    assert_eq!(t.resource(3).unwrap().callbacks, 0);
-    assert_eq!(t.stats().untracked, 1);
+    let r = t.resource(2).unwrap();
+    assert_eq!((r.callbacks, r.callback_ms), (1, 3.0));
+    assert_eq!(t.stats().untracked, 2);
   }
 
   #[test]
@@ -600,6 +727,63 @@ mod tests {
     assert_eq!(freed_all, vec![1, 2]);
     assert!(t.context(3).is_some());
     assert_eq!(t.stats().contexts, 3);
+  }
+
+  #[test]
+  fn timeline_keeps_names_of_freed_and_reused_context_indexes() {
+    let mut t = tracker(Config { max_contexts: 0, ..Config::default() });
+    t.add_context(1, "first", 0.0);
+    let freed = t.apply(
+      &batch(&[
+        rec(KIND_INIT, 10, 0.0, 1, 0, 1),
+        rec(KIND_CALLBACK, 10, 1.0, 2, 0, 0),
+        rec(KIND_DESTROY, 10, 3.0, 0, 0, 0),
+      ]),
+      vec![],
+    );
+    assert_eq!(freed, vec![1]);
+    assert!(t.context(1).is_none());
+    // JS reuses index 1 for another request.
+    t.add_context(1, "second", 4.0);
+    t.apply(&batch(&[rec(KIND_INIT, 11, 5.0, 1, 0, 1), [KIND_CONTEXT_END as f64, 1.0, 6.0, 0.0, 0.0, 0.0]]), vec![]);
+    let names: Vec<(&str, Option<String>)> = t
+      .timeline_snapshot(7.0)
+      .iter()
+      .map(|e| match e {
+        Event::Callback { ctx, .. } => ("callback", ctx.as_deref().map(str::to_owned)),
+        Event::Lifetime { ctx, alive, .. } => (if *alive { "alive" } else { "lifetime" }, ctx.as_deref().map(str::to_owned)),
+        Event::Resolve { .. } => ("resolve", None),
+        Event::ContextEnd { ctx, .. } => ("end", Some(ctx.to_string())),
+      })
+      .collect();
+    let s = |x: &str| Some(x.to_owned());
+    assert_eq!(names, vec![("callback", s("first")), ("lifetime", s("first")), ("end", s("second")), ("alive", s("second"))]);
+    // Destroyed 10 is found in the ring, under the freed context's name.
+    let dead = &t.ancestry(10)[0];
+    assert_eq!((dead.id, dead.alive, dead.ctx.as_deref()), (10, false, Some("first")));
+    let link = &t.ancestry(11)[0];
+    assert_eq!((link.id, link.ctx.as_deref()), (11, Some("second")));
+  }
+
+  #[test]
+  fn retired_names_are_pruned_to_what_the_ring_references() {
+    let mut t = tracker(Config { max_contexts: 0, max_events: 10, ..Config::default() });
+    for i in 0..5000u64 {
+      t.add_context(1, &format!("r{i}"), 0.0);
+      let freed = t.apply(&batch(&[rec(KIND_INIT, 10 + i, 0.0, 1, 0, 1), rec(KIND_DESTROY, 10 + i, 1.0, 0, 0, 0)]), vec![]);
+      assert_eq!(freed, vec![1]);
+    }
+    assert!(t.retired.len() <= 1024 + 1, "retired {}", t.retired.len());
+    let names: Vec<String> = t
+      .timeline_snapshot(2.0)
+      .iter()
+      .filter_map(|e| match e {
+        Event::Lifetime { ctx, .. } => ctx.as_deref().map(str::to_owned),
+        _ => None,
+      })
+      .collect();
+    let expected: Vec<String> = (4990..5000).map(|i| format!("r{i}")).collect();
+    assert_eq!(names, expected);
   }
 
   #[test]
@@ -689,8 +873,7 @@ mod perf {
         recs.extend_from_slice(&[1.0, (id + k) as f64, 0.0, 1.0, 0.0, 1.0]);
       }
       for k in 0..5000u64 {
-        recs.extend_from_slice(&[2.0, (id + k) as f64, 0.0, 0.0, 0.0, 0.0]);
-        recs.extend_from_slice(&[3.0, (id + k) as f64, 1.0, 0.0, 0.0, 0.0]);
+        recs.extend_from_slice(&[2.0, (id + k) as f64, 0.0, 1.0, 0.0, 0.0]);
       }
       for k in 0..5000u64 {
         recs.extend_from_slice(&[4.0, (id + k) as f64, 2.0, 0.0, 0.0, 0.0]);
@@ -717,8 +900,7 @@ mod perf {
       let ctx = (1 + (id / 2000) % 100) as f64;
       recs.extend_from_slice(&[1.0, id as f64, 0.0, 1.0, 0.0, ctx]);
       recs.extend_from_slice(&[5.0, id as f64, 0.0, 0.0, 0.0, 0.0]);
-      recs.extend_from_slice(&[2.0, id as f64, 0.0, 0.0, 0.0, 0.0]);
-      recs.extend_from_slice(&[3.0, id as f64, 1.0, 0.0, 0.0, 0.0]);
+      recs.extend_from_slice(&[2.0, id as f64, 0.0, 1.0, 0.0, 0.0]);
       if id > 7000 {
         recs.extend_from_slice(&[4.0, (id - 7000) as f64, 2.0, 0.0, 0.0, 0.0]);
       }
