@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+'use strict';
+// Instructions per operation, counted by valgrind's callgrind: built-in vs
+// ours on every configured Node, as a complement to the timing benchmarks
+// (deterministic to about 1%, where timings on a shared machine move by
+// 20% or more). Each count is (instructions of a process doing N ops) minus
+// (the same process doing 0 ops), divided by N: start-up, module loading
+// and warm-up cancel out. Run with --no-concurrent-recompilation so the
+// optimizing compiler's work lands in the same place both times.
+//
+//   node benchmark/instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
+//        [--cases getStore,run,await,setTimeout,setImmediate,nextTick] [--live 1,10] [--json file]
+//
+// Needs `valgrind` on PATH. Takes about 10 minutes per configuration (valgrind start-up dominates).
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { resolveMajors } = require('../scripts/node-majors');
+
+const CONFIGS = {
+  20: { major: 20, flags: [] },
+  22: { major: 22, flags: [] },
+  '22-frame': { major: 22, flags: ['--experimental-async-context-frame'] },
+  24: { major: 24, flags: [] },
+  '24-noframe': { major: 24, flags: ['--no-async-context-frame'] },
+  26: { major: 26, flags: [] },
+  '26-noframe': { major: 26, flags: ['--no-async-context-frame'] },
+};
+// Ops per measurement: enough that N ops dwarf the run-to-run jitter of the
+// zero-op process (a few hundred thousand instructions).
+const OPS = { getStore: 1000000, run: 100000, await: 5000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
+// getStore reads one slot whatever the number of instances: measured at 1 only.
+const LIVE_CASES = new Set(['run', 'await']);
+
+const opts = { configs: Object.keys(CONFIGS), cases: Object.keys(OPS), live: [1, 10], json: null };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--configs') opts.configs = argv[++i].split(',');
+  else if (a === '--cases') opts.cases = argv[++i].split(',');
+  else if (a === '--live') opts.live = argv[++i].split(',').map(Number);
+  else if (a === '--json') opts.json = argv[++i];
+  else if (a === '--help' || a === '-h') {
+    console.log('usage: node benchmark/instructions.js [--configs 20,22,...] [--cases getStore,run,...] [--live 1,10] [--json file]');
+    process.exit(0);
+  } else throw new Error(`unknown argument ${a}`);
+}
+for (const id of opts.configs) if (!CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
+for (const c of opts.cases) if (!OPS[c]) throw new Error(`unknown case ${c}`);
+if (spawnSync('valgrind', ['--version']).status !== 0) {
+  console.error('valgrind is not on PATH (apt-get install valgrind)');
+  process.exit(1);
+}
+
+const bins = resolveMajors({ installMissing: false });
+const CHILD = path.join(__dirname, 'lib', 'instructions-child.js');
+
+function count(node, flags, args) {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
+    node, '--no-concurrent-recompilation', ...flags, CHILD, ...args], { encoding: 'utf8' });
+  const m = /Collected : (\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`callgrind run failed (${args.join(' ')}):\n${r.stderr.slice(-2000)}`);
+  return Number(m[1]);
+}
+
+function perOp(node, flags, impl, c, live) {
+  const ops = OPS[c];
+  const base = count(node, flags, [impl, c, String(live), '0']);
+  const full = count(node, flags, [impl, c, String(live), String(ops)]);
+  return (full - base) / ops;
+}
+
+const rows = [];
+for (const id of opts.configs) {
+  const { major, flags } = CONFIGS[id];
+  const node = bins[major];
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  for (const c of opts.cases) {
+    for (const live of LIVE_CASES.has(c) ? opts.live : [1]) {
+      const builtin = perOp(node, flags, 'builtin', c, live);
+      const ours = perOp(node, flags, 'ours', c, live);
+      const row = { config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, case: c, live, builtin, ours, ratio: builtin / ours };
+      rows.push(row);
+      console.error(`${row.node} ${c} live=${live}: built-in ${builtin.toFixed(0)}, ours ${ours.toFixed(0)}, ${row.ratio.toFixed(2)}x`);
+    }
+  }
+}
+
+const LABEL = {
+  getStore: 'getStore() inside run', run: 'run(store, noop)', await: 'run() of an async fn awaiting 10 times',
+  setTimeout: 'setTimeout(0) callback reading the store', setImmediate: 'setImmediate callback reading the store',
+  nextTick: 'process.nextTick callback reading the store',
+};
+const out = ['| node | case | live instances | built-in | ours | built-in/ours |', '| --- | --- | ---: | ---: | ---: | ---: |'];
+for (const r of rows) {
+  out.push(`| ${r.node} | ${LABEL[r.case]} | ${r.live} | ${Math.round(r.builtin).toLocaleString('en-US')} | ${Math.round(r.ours).toLocaleString('en-US')} | ${r.ratio.toFixed(2)}× |`);
+}
+console.log(`Instructions per operation (callgrind), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Ratios > 1: ours executes fewer.\n`);
+console.log(out.join('\n'));
+if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(rows, null, 2));

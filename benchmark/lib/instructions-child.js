@@ -1,0 +1,63 @@
+'use strict';
+// One process = one (implementation, case, op count). Run under callgrind
+// by benchmark/instructions.js, which subtracts the count of a run with
+// ops = 0 from one with ops = N: what is left is the cost of N operations,
+// warm-up and start-up excluded.
+//
+//   node instructions-child.js <builtin|ours> <case> <live instances> <ops>
+
+const { loadImpl } = require('./impls');
+
+const [implName, caseName, liveArg, opsArg] = process.argv.slice(2);
+const live = Number(liveArg);
+const ops = Number(opsArg);
+const impl = loadImpl(implName);
+const instances = Array.from({ length: live }, () => impl.create());
+const a = instances[0];
+const WARMUP = 20000;
+let sink = 0;
+
+function noop() {}
+async function awaitChain() { for (let j = 0; j < 10; j++) await null; }
+
+const SCHEDULERS = {
+  setTimeout: (cb) => setTimeout(cb, 0),
+  setImmediate: (cb) => setImmediate(cb),
+  nextTick: (cb) => process.nextTick(cb),
+};
+
+const CASES = {
+  // inside a run() of every live instance
+  getStore: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (a.getStore() !== undefined) sink++; } },
+  run: { entered: true, sync(n) { const s1 = { s: 1 }, s2 = { s: 2 }; for (let i = 0; i < n; i++) a.run(i & 1 ? s1 : s2, noop); } },
+  // one op = an async function awaiting 10 resolved promises, in its own run()
+  await: { entered: true, async async(n) { for (let i = 0; i < n; i++) await a.run(i, awaitChain); } },
+};
+for (const kind of Object.keys(SCHEDULERS)) {
+  // one op = one callback scheduled inside a context, reading the store
+  CASES[kind] = { entered: true, async async(n) {
+    const schedule = SCHEDULERS[kind];
+    const expected = a.getStore();
+    for (let done = 0; done < n; done += 1000) {
+      await new Promise((resolve, reject) => {
+        let left = 1000;
+        const cb = () => {
+          if (a.getStore() !== expected) reject(new Error('store lost in callback'));
+          if (--left === 0) resolve();
+        };
+        for (let i = 0; i < 1000; i++) schedule(cb);
+      });
+    }
+  } };
+}
+
+const c = CASES[caseName];
+if (c === undefined) throw new Error(`unknown case ${caseName}`);
+let body = c.sync ? () => { c.sync(WARMUP); c.sync(ops); } : async () => { await c.async(WARMUP / 10); await c.async(ops); };
+// Enter every live instance (the last one innermost is `a`).
+for (let k = instances.length - 1; k >= 0; k--) {
+  const inner = body;
+  const inst = instances[k];
+  body = () => inst.run({ instance: k }, inner);
+}
+Promise.resolve(body()).then(() => { if (sink < 0) console.log(sink); });
