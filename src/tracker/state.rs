@@ -4,8 +4,8 @@
 //! `Float64Array`; [`Tracker::apply`] folds a batch of them into
 //! - `resources`: live resources keyed by async id (removed on destroy, so
 //!   the map returns to empty when everything is destroyed),
-//! - `contexts`: per-request summaries keyed by the small integer JS interned
-//!   the request id to; a context is freed (and its integer handed back to
+//! - `contexts`: per-request summaries in a slab indexed by the small integer
+//!   JS interned the request id to; a context is freed (and its integer handed back to
 //!   JS for reuse) once nothing alive references it and it has fallen out of
 //!   the `max_contexts` most recently finished ones,
 //! - `events`: a ring of at most `max_events` timeline events; overwritten
@@ -13,7 +13,9 @@
 //!   as lifetime events in this ring, which is also where `ancestry()` looks
 //!   for destroyed ancestors (a query-time scan: a separate index of the
 //!   destroyed was measured to double the per-record cost through cache
-//!   pressure).
+//!   pressure). Entries are plain data naming their request by a key
+//!   (serial << 32 | index), resolved to a name only at export, so writing
+//!   one touches no reference count.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -887,7 +889,7 @@ mod perf {
     }
     eprintln!("timers: {:.1} cpu ns/record", (cpu() - start) as f64 / n as f64);
 
-    // Promise-like: init, resolve, before, after per resource; destroyed
+    // Promise-like: init, resolve, callback per resource; destroyed
     // 7,000 later (GC), contexts switching every 2,000.
     let mut t = Tracker::new(Config { max_events: ev, ..Config::default() });
     t.add_type("PROMISE");
