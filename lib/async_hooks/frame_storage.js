@@ -26,6 +26,11 @@ const RunScope = require('./run_scope');
 
 const carrier = new BuiltinAsyncLocalStorage();
 
+// Counts our writes of the carrier. Only our code writes it (everything else
+// that changes the current frame restores it before returning), so while
+// this count is unchanged the carrier still holds the frame last written.
+let carrierWrites = 0;
+
 class AsyncLocalStorage {
   // Initialized by the field initializers, not the constructor: a field
   // written once stays constant to V8, which can then fold these reads in
@@ -71,9 +76,11 @@ class AsyncLocalStorage {
     if (!AsyncLocalStorage.#owns(this)) {
       // The built-in would add a key for this foreign object to a new
       // frame; the stores of every real instance stay as they were.
+      carrierWrites++;
       carrier.enterWith(frame === undefined ? undefined : copyFrame(frame));
       return;
     }
+    carrierWrites++;
     carrier.enterWith(frameWith(frame, this.#index, this.#generation, data));
   }
 
@@ -92,11 +99,16 @@ class AsyncLocalStorage {
     if (ObjectIs(prior, data)) {
       return ReflectApply(fn, null, args);
     }
-    carrier.enterWith(frameWith(frame, index, generation, data));
+    const entered = frameWith(frame, index, generation, data);
+    const writes = ++carrierWrites;
+    carrier.enterWith(entered);
     try {
       return ReflectApply(fn, null, args);
     } finally {
-      carrier.enterWith(frameWith(carrier.getStore(), index, generation, prior));
+      // The current frame, read only if one of ours changed it meanwhile.
+      const current = writes === carrierWrites ? entered : carrier.getStore();
+      carrierWrites++;
+      carrier.enterWith(frameWith(current, index, generation, prior));
     }
   }
 
