@@ -9,6 +9,12 @@
 // { port } to the parent. Exits when the parent disconnects or after
 // MAX_LIFETIME_MS, whichever comes first.
 //
+// Started without an IPC channel (benchmark/http-instructions.js runs it
+// under valgrind with plain spawn), it prints one JSON line { port, pid } on
+// stdout instead. With FAH_HTTP_EXIT_AFTER=<n> in the environment it exits
+// (code 0) as soon as the n-th response has been handed to the socket, so an
+// instruction count covers exactly n requests plus start-up and exit.
+//
 // Per request: middleware enters `instances` stores (store 0 holds the
 // request id, the others stand for other libraries' stores), the handler
 // awaits twice (a resolved promise and a setImmediate hop), reads every
@@ -88,8 +94,19 @@ function koaApp() {
 const app = framework === 'koa' ? koaApp() : expressApp();
 const server = require('node:http').createServer(framework === 'koa' ? app.callback() : app);
 server.keepAliveTimeout = 60000;
+const exitAfter = Number(process.env.FAH_HTTP_EXIT_AFTER) || 0;
+if (exitAfter > 0) {
+  let finished = 0;
+  server.on('request', (req, res) => {
+    res.once('finish', () => {
+      if (++finished === exitAfter) process.exit(0);
+    });
+  });
+}
 server.listen(0, '127.0.0.1', () => {
-  process.send({ port: server.address().port, pid: process.pid });
+  const ready = { port: server.address().port, pid: process.pid };
+  if (process.send) process.send(ready);
+  else process.stdout.write(`${JSON.stringify(ready)}\n`);
 });
 
 const stop = () => {
