@@ -187,6 +187,36 @@ test('validateRequestId: bad option types throw Node-style errors', () => {
   assert.throws(() => ids.validateRequestId(undefined, { maxLength: '10' }), { code: 'ERR_INVALID_ARG_TYPE' });
 });
 
+// Exact messages: Node's wording (lib/errors.js). Option values are the
+// application's own, so they are echoed as Node would.
+test('ids: option errors carry Node\'s exact messages', () => {
+  for (const impl of [ids, js]) {
+    assert.throws(() => impl.generateRequestId('v5'), {
+      name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: "The argument 'kind' must be one of 'v7' or 'v4'. Received 'v5'",
+    });
+    assert.throws(() => impl.generateRequestId(7), {
+      name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: "The \"kind\" argument must be one of 'v7' or 'v4'. Received type number (7)",
+    });
+    assert.throws(() => impl.validateRequestId('a', { maxLength: '10' }), {
+      name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE',
+      message: 'The "options.maxLength" property must be of type number. Received type string (\'10\')',
+    });
+    assert.throws(() => impl.validateRequestId('a', { maxLength: 2 ** 40 }), {
+      name: 'RangeError', code: 'ERR_OUT_OF_RANGE',
+      message: 'The value of "options.maxLength" is out of range. It must be an integer >= 1 and <= 4294967295. Received 1_099_511_627_776',
+    });
+    assert.throws(() => impl.validateRequestId('a', { maxLength: NaN }), {
+      message: 'The value of "options.maxLength" is out of range. It must be an integer >= 1 and <= 4294967295. Received NaN',
+    });
+    assert.throws(() => impl.validateRequestId('a', { pattern: '[a-z]+' }), {
+      message: 'The "options.pattern" property must be an instance of RegExp. Received type string (\'[a-z]+\')',
+    });
+    assert.throws(() => impl.validateRequestId('a', null), {
+      message: 'The "options" argument must be of type object. Received null',
+    });
+  }
+});
+
 test('differential: JS and Rust request id validation agree on random and adversarial input', () => {
   const rand = prng(0x5eed1d);
   const alphabet = [

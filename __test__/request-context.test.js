@@ -85,6 +85,13 @@ test('RequestContext.set rejects the built-in fields; fields cannot overwrite th
       assert.throws(() => RequestContext.set(key, 'x'), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
     }
     assert.throws(() => RequestContext.set(5, 'x'), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => RequestContext.set('requestId', 'x'), {
+      name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE',
+      message: "The argument 'key' is set by the request context and cannot be changed. Received 'requestId'",
+    });
+    assert.throws(() => RequestContext.set(5, 'x'), {
+      message: 'The "key" argument must be one of type string or symbol. Received type number (5)',
+    });
   });
 });
 
@@ -107,6 +114,16 @@ test('argument validation', () => {
   assert.throws(() => createRequestContext({ headers: 'x' }), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => createRequestContext({ fields: 3 }), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => withoutPropagation(null), { code: 'ERR_INVALID_ARG_TYPE' });
+  // Node's wording: "argument" for a plain name, "property" for a dotted one.
+  assert.throws(() => runWithRequestContext({}, 'nope'), {
+    name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'The "fn" argument must be of type function. Received type string (\'nope\')',
+  });
+  assert.throws(() => createRequestContext({ headers: 'x' }), {
+    message: 'The "options.headers" property must be of type object. Received type string (\'x\')',
+  });
+  assert.throws(() => createRequestContext({ fields: 3 }), {
+    message: 'The "options.fields" property must be of type function. Received type number (3)',
+  });
 });
 
 test('pinoMixin: OpenTelemetry field names inside, {} outside, a fresh object per call', () => {

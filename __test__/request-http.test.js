@@ -213,4 +213,16 @@ test('bad options and handlers throw Node-style TypeErrors', () => {
     assert.throws(() => httpContext(noop, options), (err) => err instanceof TypeError && err.code === code, JSON.stringify(options));
   }
   assert.throws(() => httpContext(noop, { requestIdValidation: { maxLength: 0 } }), { code: 'ERR_OUT_OF_RANGE' });
+  const messages = [
+    [null, 'The "handler" argument must be of type function. Received null', undefined],
+    [noop, 'The "options" argument must be of type object. Received type string (\'x\')', 'x'],
+    [noop, "The property 'options.requestIdHeader' must be a valid HTTP header name. Received 'bad header'", { requestIdHeader: 'bad header' }],
+    [noop, 'The "options.trustIncoming" property must be one of type boolean or object. Received type string (\'yes\')', { trustIncoming: 'yes' }],
+    [noop, 'The "options.trustIncoming.requestId" property must be of type boolean. Received type string (\'no\')', { trustIncoming: { requestId: 'no' } }],
+    [noop, 'The "options.generateRequestId" property must be of type function. Received type string (\'uuid\')', { generateRequestId: 'uuid' }],
+    [noop, 'The value of "options.maxLength" is out of range. It must be an integer >= 1 and <= 4294967295. Received 0', { requestIdValidation: { maxLength: 0 } }],
+  ];
+  for (const [handler, message, options] of messages) {
+    assert.throws(() => httpContext(handler, options), { message }, message);
+  }
 });

@@ -195,4 +195,10 @@ test('enableOutgoingPropagation validates its options', () => {
   assert.throws(() => enableOutgoingPropagation({ requestIdHeader: 'a b' }), { code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => enableOutgoingPropagation({ onOutgoing: 5 }), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => enableOutgoingPropagation({ propagateRequestId: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
+  assert.throws(() => enableOutgoingPropagation({ enabled: 1 }), {
+    name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'The "options.enabled" property must be of type boolean. Received type number (1)',
+  });
+  assert.throws(() => enableOutgoingPropagation({ requestIdHeader: 'a b' }), {
+    name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE', message: "The property 'options.requestIdHeader' must be a valid HTTP header name. Received 'a b'",
+  });
 });

@@ -129,6 +129,45 @@ test('formatTraceparent rejects bad input with Node-style errors (JS and Rust ag
   assert.throws(() => ids.formatTraceparent(null), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
 });
 
+test('formatTraceparent: exact messages, and trace data is never echoed', () => {
+  const secret = 'Bearer-secret-token-000000000000';
+  assert.throws(() => ids.formatTraceparent({ traceId: secret, spanId: SPAN }), {
+    name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE',
+    message: "The argument 'traceId' must be 32 lowercase hex characters. Received type string (length 32)",
+  });
+  assert.throws(() => ids.formatTraceparent({ traceId: TRACE, spanId: '0'.repeat(16) }), {
+    message: "The argument 'spanId' must not be all zeros. Received type string (length 16)",
+  });
+  assert.throws(() => ids.formatTraceparent({ traceId: 1, spanId: SPAN }), {
+    name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE',
+    message: 'The "traceId" argument must be a string of 32 lowercase hex characters. Received type number (1)',
+  });
+  assert.throws(() => ids.formatTraceparent({ traceId: TRACE, spanId: SPAN, flags: '01' }), {
+    message: 'The "flags" argument must be of type number. Received type string (length 2)',
+  });
+  assert.throws(() => ids.formatTraceparent({ traceId: TRACE, spanId: SPAN, flags: 1.5 }), {
+    name: 'RangeError', code: 'ERR_OUT_OF_RANGE',
+    message: 'The value of "flags" is out of range. It must be an integer >= 0 and <= 255. Received 1.5',
+  });
+  assert.throws(() => ids.formatTraceparent(null), {
+    message: 'The "fields" argument must be of type object. Received null',
+  });
+});
+
+test('formatTracestate: exact messages, and entries are never echoed', () => {
+  const secret = 'sess=Bearer-secret';
+  const cases = [
+    [secret, 'ERR_INVALID_ARG_TYPE', `The "entries" argument must be an array of [key, value] pairs. Received type string (length ${secret.length})`],
+    [[secret], 'ERR_INVALID_ARG_TYPE', `The "entries[0]" argument must be a [key, value] pair of strings. Received type string (length ${secret.length})`],
+    [[['ok', '1'], ['Bad', secret]], 'ERR_INVALID_ARG_VALUE', "The argument 'entries[1]' has an invalid tracestate key. Received an instance of Array"],
+    [[['a', `${secret},x`]], 'ERR_INVALID_ARG_VALUE', "The argument 'entries[0]' has an invalid tracestate value. Received an instance of Array"],
+    [[['a', 'Bearer-secret'], ['a', 'Bearer-secret']], 'ERR_INVALID_ARG_VALUE', "The argument 'entries[1]' repeats a tracestate key. Received an instance of Array"],
+  ];
+  for (const [value, code, message] of cases) {
+    assert.throws(() => ids.formatTracestate(value), { name: 'TypeError', code, message });
+  }
+});
+
 // ---------------------------------------------------------------------------
 // tracestate
 

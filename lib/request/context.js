@@ -5,7 +5,7 @@
 // then only read on hot paths (logging, outgoing calls): one getStore() each.
 
 const { AsyncLocalStorage } = require('../async_hooks');
-const { invalidArgType, invalidArgValue } = require('./errors');
+const { invalidArgType, invalidArgValue } = require('../errors');
 const ids = require('./ids');
 const { normalizeOptions, newRequestId } = require('./options');
 
@@ -110,10 +110,10 @@ function addFields(context, extra) {
  * `fields` may be a function (called with `req`) or a plain object.
  */
 function createRequestContext(options = {}) {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
   const { headers, req, fields } = options;
   if (headers !== undefined && (headers === null || typeof headers !== 'object')) {
-    throw invalidArgType('options.headers', 'an object', headers);
+    throw invalidArgType('options.headers', 'object', headers);
   }
   const fieldsIsObject = fields !== undefined && fields !== null && typeof fields === 'object';
   const normalized = normalizeOptions(fieldsIsObject ? { ...options, fields: undefined } : options);
@@ -128,7 +128,7 @@ function isRequestContext(value) {
 
 /** Runs fn inside a request context (an existing one, or one built from options). */
 function runWithRequestContext(contextOrOptions, fn, ...args) {
-  if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'function', fn);
   const context = isRequestContext(contextOrOptions) ? contextOrOptions : createRequestContext(contextOrOptions);
   return storage.run(context, fn, ...args);
 }
@@ -151,8 +151,8 @@ const RequestContext = Object.freeze({
   },
   /** Sets a user field on the current request; returns false outside a request. */
   set(key, value) {
-    if (typeof key !== 'string' && typeof key !== 'symbol') throw invalidArgType('key', 'of type string or symbol', key);
-    if (RESERVED.has(key)) throw invalidArgValue('key', `'${key}' is set by the request context and cannot be changed`);
+    if (typeof key !== 'string' && typeof key !== 'symbol') throw invalidArgType('key', ['string', 'symbol'], key);
+    if (RESERVED.has(key)) throw invalidArgValue('key', key, 'is set by the request context and cannot be changed');
     const store = storage.getStore();
     if (store === undefined) return false;
     rootOf(store)[key] = value;
@@ -166,7 +166,7 @@ const RequestContext = Object.freeze({
 
 /** Runs fn with outgoing propagation switched off (see propagation.js). */
 function withoutPropagation(fn, ...args) {
-  if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
+  if (typeof fn !== 'function') throw invalidArgType('fn', 'function', fn);
   const store = storage.getStore();
   if (store === undefined || store[kNoPropagation] === true) return fn(...args);
   const view = Object.create(store);

@@ -24,7 +24,7 @@ const { normalizeOptions } = require('./options');
 const { attach, kContext } = require('./attach');
 const { enableDefaultPropagation } = require('./propagation');
 const { httpContext } = require('./http');
-const { invalidArgValue } = require('./errors');
+const { invalidArgValue } = require('../errors');
 
 const kPending = Symbol('fast-async-hooks.request.pending');
 
@@ -87,7 +87,7 @@ function fastifyServerFactory(options) {
   const opts = normalizeOptions(options);
   return function serverFactory(handler, fastifyOptions = {}) {
     if (fastifyOptions.http2) {
-      throw invalidArgValue('options.http2', 'is not supported by fastifyServerFactory; use the plugin alone');
+      throw invalidArgValue('options.http2', fastifyOptions.http2, 'is not supported by fastifyServerFactory; use the plugin alone');
     }
     const listener = httpContext(handler, opts);
     const httpsOptions = fastifyOptions.https === true ? {} : fastifyOptions.https;

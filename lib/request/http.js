@@ -3,7 +3,7 @@
 
 const { storage, contextFromHeaders } = require('./context');
 const { normalizeOptions } = require('./options');
-const { invalidArgType } = require('./errors');
+const { invalidArgType } = require('../errors');
 const { attach } = require('./attach');
 const { enableDefaultPropagation } = require('./propagation');
 
@@ -12,7 +12,7 @@ const { enableDefaultPropagation } = require('./propagation');
  * Runs `handler(req, res)` inside a new request context; sets `req.id`.
  */
 function httpContext(handler, options) {
-  if (typeof handler !== 'function') throw invalidArgType('handler', 'of type function', handler);
+  if (typeof handler !== 'function') throw invalidArgType('handler', 'function', handler);
   const opts = normalizeOptions(options);
   enableDefaultPropagation(opts);
   return function requestListenerWithContext(req, res) {

@@ -26,32 +26,17 @@
 const crypto = require('node:crypto');
 
 // ---------------------------------------------------------------------------
-// Errors (Node-style class + code, matching src/error.rs)
+// Errors: Node's classes, codes and messages (lib/errors.js).
+//
+// Trace-context data handed to the formatters (traceId, spanId, flags,
+// tracestate entries) may be copied straight from request headers, so those
+// errors wrap the value in untrusted(): the message says what kind of value
+// it was (a string by its length, `an instance of Array`) but never echoes
+// its content into logs. Option errors (kind, options.*) concern values the
+// application wrote itself and read exactly as Node's do. The parsers and
+// validateRequestId never throw on header input at all: they return null.
 
-function invalidArgType(name, expected, actual) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`);
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  return err;
-}
-
-function invalidArgValue(name, reason) {
-  const err = new TypeError(`The argument '${name}' ${reason}`);
-  err.code = 'ERR_INVALID_ARG_VALUE';
-  return err;
-}
-
-function outOfRange(name, range, actual) {
-  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${describe(actual)}`);
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `type string (length ${value.length})`;
-  if (typeof value === 'number') return `type number (${value})`;
-  return `type ${typeof value}`;
-}
+const { invalidArgType, invalidArgValue, outOfRange, untrusted } = require('../errors');
 
 // ---------------------------------------------------------------------------
 // Random ids. One pooled buffer is refilled from the CSPRNG (randomFillSync)
@@ -182,7 +167,7 @@ function jsGenerateRequestId(kind = 'v7') {
 
 function requestIdKindError(kind) {
   if (typeof kind !== 'string') return invalidArgType('kind', "one of 'v7' or 'v4'", kind);
-  return invalidArgValue('kind', "must be one of 'v7' or 'v4'");
+  return invalidArgValue('kind', kind, "must be one of 'v7' or 'v4'");
 }
 
 // ---------------------------------------------------------------------------
@@ -284,16 +269,16 @@ function jsParseTraceparent(value) {
 }
 
 function checkHexId(name, value, n) {
-  if (typeof value !== 'string') throw invalidArgType(name, `a string of ${n} lowercase hex characters`, value);
+  if (typeof value !== 'string') throw invalidArgType(name, `a string of ${n} lowercase hex characters`, untrusted(value));
   if (value.length !== n || !hexRun(value, 0, n)) {
-    throw invalidArgValue(name, `must be ${n} lowercase hex characters`);
+    throw invalidArgValue(name, untrusted(value), `must be ${n} lowercase hex characters`);
   }
-  if (allZeroChars(value, 0, n)) throw invalidArgValue(name, 'must not be all zeros');
+  if (allZeroChars(value, 0, n)) throw invalidArgValue(name, untrusted(value), 'must not be all zeros');
 }
 
 function checkFlags(flags) {
   if (flags === undefined) return 0;
-  if (typeof flags !== 'number') throw invalidArgType('flags', 'a number', flags);
+  if (typeof flags !== 'number') throw invalidArgType('flags', 'number', untrusted(flags));
   if (!Number.isInteger(flags) || flags < 0 || flags > 255) {
     throw outOfRange('flags', 'an integer >= 0 and <= 255', flags);
   }
@@ -303,7 +288,7 @@ function checkFlags(flags) {
 // Always emits version 00: a vendor that receives a later version still
 // sends the version it implements (§3.2.4.1).
 function jsFormatTraceparent(fields) {
-  if (fields === null || typeof fields !== 'object') throw invalidArgType('fields', 'an object', fields);
+  if (fields === null || typeof fields !== 'object') throw invalidArgType('fields', 'object', fields);
   const { traceId, spanId } = fields;
   checkHexId('traceId', traceId, 32);
   checkHexId('spanId', spanId, 16);
@@ -420,31 +405,31 @@ function jsParseTracestate(value) {
 }
 
 function jsFormatTracestate(entries) {
-  if (!Array.isArray(entries)) throw invalidArgType('entries', 'an array of [key, value] pairs', entries);
+  if (!Array.isArray(entries)) throw invalidArgType('entries', 'an array of [key, value] pairs', untrusted(entries));
   if (entries.length > TRACESTATE_MAX_MEMBERS) {
-    throw invalidArgValue('entries', `must have at most ${TRACESTATE_MAX_MEMBERS} members`);
+    throw invalidArgValue('entries', untrusted(entries), `must have at most ${TRACESTATE_MAX_MEMBERS} members`);
   }
   // All type checks first, then value checks (same order as the Rust twin).
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (!Array.isArray(entry) || entry.length !== 2 ||
         typeof entry[0] !== 'string' || typeof entry[1] !== 'string') {
-      throw invalidArgType(`entries[${i}]`, 'a [key, value] pair of strings', entry);
+      throw invalidArgType(`entries[${i}]`, 'a [key, value] pair of strings', untrusted(entry));
     }
   }
   let out = '';
   for (let i = 0; i < entries.length; i++) {
     const key = entries[i][0];
     const val = entries[i][1];
-    if (!isValidKey(key, 0, key.length)) throw invalidArgValue(`entries[${i}]`, 'has an invalid tracestate key');
-    if (!isValidValue(val, 0, val.length)) throw invalidArgValue(`entries[${i}]`, 'has an invalid tracestate value');
+    if (!isValidKey(key, 0, key.length)) throw invalidArgValue(`entries[${i}]`, untrusted(entries[i]), 'has an invalid tracestate key');
+    if (!isValidValue(val, 0, val.length)) throw invalidArgValue(`entries[${i}]`, untrusted(entries[i]), 'has an invalid tracestate value');
     for (let j = 0; j < i; j++) {
-      if (entries[j][0] === key) throw invalidArgValue(`entries[${i}]`, 'repeats a tracestate key');
+      if (entries[j][0] === key) throw invalidArgValue(`entries[${i}]`, untrusted(entries[i]), 'repeats a tracestate key');
     }
     out += (i === 0 ? '' : ',') + key + '=' + val;
   }
   if (out.length > TRACESTATE_MAX_LEN) {
-    throw invalidArgValue('entries', `must format to at most ${TRACESTATE_MAX_LEN} characters`);
+    throw invalidArgValue('entries', untrusted(entries), `must format to at most ${TRACESTATE_MAX_LEN} characters`);
   }
   return out;
 }
@@ -457,16 +442,16 @@ const DEFAULT_REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
 function checkRequestIdOptions(options) {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
   const { maxLength, pattern } = options;
   if (maxLength !== undefined) {
-    if (typeof maxLength !== 'number') throw invalidArgType('options.maxLength', 'a number', maxLength);
+    if (typeof maxLength !== 'number') throw invalidArgType('options.maxLength', 'number', maxLength);
     if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > 0xffffffff) {
       throw outOfRange('options.maxLength', 'an integer >= 1 and <= 4294967295', maxLength);
     }
   }
   if (pattern !== undefined && !(pattern instanceof RegExp)) {
-    throw invalidArgType('options.pattern', 'an instance of RegExp', pattern);
+    throw invalidArgType('options.pattern', 'RegExp', pattern);
   }
 }
 

@@ -2,7 +2,7 @@
 // Validates middleware options once, when the middleware is created, and
 // returns a frozen normalized copy the per-request path reads without checks.
 
-const { invalidArgType, invalidArgValue } = require('./errors');
+const { invalidArgType, invalidArgValue } = require('../errors');
 const { generateRequestId, validateRequestId } = require('./ids');
 
 // RFC 9110 token: what a header name may contain.
@@ -25,13 +25,13 @@ const normalizedDefaults = Object.freeze({ ...DEFAULTS, [Symbol.for('fast-async-
 
 function checkBoolean(name, value, fallback) {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidArgType(`options.${name}`, 'of type boolean', value);
+  if (typeof value !== 'boolean') throw invalidArgType(`options.${name}`, 'boolean', value);
   return value;
 }
 
 function checkFunction(name, value) {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'function') throw invalidArgType(`options.${name}`, 'of type function', value);
+  if (typeof value !== 'function') throw invalidArgType(`options.${name}`, 'function', value);
   return value;
 }
 
@@ -40,7 +40,7 @@ function checkTrust(value) {
   if (value === undefined) return [true, true];
   if (typeof value === 'boolean') return [value, value];
   if (value === null || typeof value !== 'object') {
-    throw invalidArgType('options.trustIncoming', 'of type boolean or an object', value);
+    throw invalidArgType('options.trustIncoming', ['boolean', 'object'], value);
   }
   return [
     checkBoolean('trustIncoming.requestId', value.requestId, true),
@@ -51,7 +51,7 @@ function checkTrust(value) {
 function checkRequestIdValidation(value) {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object') {
-    throw invalidArgType('options.requestIdValidation', 'an object', value);
+    throw invalidArgType('options.requestIdValidation', 'object', value);
   }
   // ids.js owns the rules for maxLength/pattern; probing once here makes a
   // bad value fail at setup time instead of on the first request.
@@ -63,17 +63,17 @@ function checkRequestIdValidation(value) {
 // (prefix, logLevel, ...) through the same object.
 function normalizeOptions(options) {
   if (options === undefined) return normalizedDefaults;
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
   if (options[Symbol.for('fast-async-hooks.normalized')] === true) return options;
 
   let requestIdHeader = DEFAULTS.requestIdHeader;
   let requestIdHeaderName = DEFAULTS.requestIdHeaderName;
   if (options.requestIdHeader !== undefined) {
     if (typeof options.requestIdHeader !== 'string') {
-      throw invalidArgType('options.requestIdHeader', 'of type string', options.requestIdHeader);
+      throw invalidArgType('options.requestIdHeader', 'string', options.requestIdHeader);
     }
     if (!HEADER_NAME.test(options.requestIdHeader)) {
-      throw invalidArgValue('options.requestIdHeader', 'must be a valid HTTP header name');
+      throw invalidArgValue('options.requestIdHeader', options.requestIdHeader, 'must be a valid HTTP header name');
     }
     // Node lower-cases incoming header names; what we send keeps the
     // spelling we were given.

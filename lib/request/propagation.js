@@ -25,7 +25,7 @@
 const dc = require('node:diagnostics_channel');
 const { storage, kNoPropagation, kRequestIdHeader } = require('./context');
 const { generateSpanId } = require('./ids');
-const { invalidArgType, invalidArgValue } = require('./errors');
+const { invalidArgType, invalidArgValue } = require('../errors');
 
 const HTTP_CREATED = 'http.client.request.created';
 const UNDICI_CREATE = 'undici:request:create';
@@ -154,18 +154,18 @@ function unsubscribe() {
  * Returns which transports are covered on this Node: { http, fetch, channels }.
  */
 function enableOutgoingPropagation(options = {}) {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
   const { enabled = true, requestIdHeader, propagateRequestId = true, onOutgoing = null } = options;
-  if (typeof enabled !== 'boolean') throw invalidArgType('options.enabled', 'of type boolean', enabled);
+  if (typeof enabled !== 'boolean') throw invalidArgType('options.enabled', 'boolean', enabled);
   if (typeof propagateRequestId !== 'boolean') {
-    throw invalidArgType('options.propagateRequestId', 'of type boolean', propagateRequestId);
+    throw invalidArgType('options.propagateRequestId', 'boolean', propagateRequestId);
   }
   if (requestIdHeader !== undefined) {
-    if (typeof requestIdHeader !== 'string') throw invalidArgType('options.requestIdHeader', 'of type string', requestIdHeader);
-    if (!HEADER_NAME.test(requestIdHeader)) throw invalidArgValue('options.requestIdHeader', 'must be a valid HTTP header name');
+    if (typeof requestIdHeader !== 'string') throw invalidArgType('options.requestIdHeader', 'string', requestIdHeader);
+    if (!HEADER_NAME.test(requestIdHeader)) throw invalidArgValue('options.requestIdHeader', requestIdHeader, 'must be a valid HTTP header name');
   }
   if (onOutgoing !== null && typeof onOutgoing !== 'function') {
-    throw invalidArgType('options.onOutgoing', 'of type function', onOutgoing);
+    throw invalidArgType('options.onOutgoing', 'function', onOutgoing);
   }
   state.userChose = true;
   state.requestIdHeader = requestIdHeader === undefined ? null : requestIdHeader;

@@ -4,7 +4,7 @@
 // Outside a request the original method runs untouched.
 
 const { storage } = require('../context');
-const { invalidArgType } = require('../errors');
+const { invalidArgType } = require('../../errors');
 
 const METHODS = ['log', 'info', 'warn', 'error', 'debug'];
 
@@ -18,11 +18,11 @@ function defaultFormat(context) {
  * alone any method someone else replaced after us.
  */
 function patchConsole(options = {}) {
-  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'an object', options);
+  if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
   const format = options.format ?? defaultFormat;
-  if (typeof format !== 'function') throw invalidArgType('options.format', 'of type function', format);
+  if (typeof format !== 'function') throw invalidArgType('options.format', 'function', format);
   const target = options.console ?? globalThis.console;
-  if (target === null || typeof target !== 'object') throw invalidArgType('options.console', 'an object', target);
+  if (target === null || typeof target !== 'object') throw invalidArgType('options.console', 'object', target);
 
   const installed = [];
   for (const name of METHODS) {
