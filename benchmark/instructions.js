@@ -9,7 +9,11 @@
 // optimizing compiler's work lands in the same place both times.
 //
 //   node benchmark/instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
-//        [--cases getStore,run,await,setTimeout,setImmediate,nextTick] [--live 1,10] [--json file]
+//        [--cases getStore,run,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
+//        [--repeat n] [--json file]
+//
+// --repeat n measures every cell n times (built-in and ours alternating) and
+// reports medians: promise- and GC-heavy cases move by a few percent per run.
 //
 // Needs `valgrind` on PATH. Takes about 10 minutes per configuration (valgrind start-up dominates).
 
@@ -29,23 +33,25 @@ const CONFIGS = {
 };
 // Ops per measurement: enough that N ops dwarf the run-to-run jitter of the
 // zero-op process (a few hundred thousand instructions).
-const OPS = { getStore: 1000000, run: 100000, await: 5000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
+const OPS = { getStore: 1000000, run: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
 // getStore reads one slot whatever the number of instances: measured at 1 only.
-const LIVE_CASES = new Set(['run', 'await']);
+const LIVE_CASES = new Set(['run', 'await', 'awaitInside']);
 
-const opts = { configs: Object.keys(CONFIGS), cases: Object.keys(OPS), live: [1, 10], json: null };
+const opts = { configs: Object.keys(CONFIGS), cases: Object.keys(OPS), live: [1, 10], repeat: 1, json: null };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--configs') opts.configs = argv[++i].split(',');
   else if (a === '--cases') opts.cases = argv[++i].split(',');
   else if (a === '--live') opts.live = argv[++i].split(',').map(Number);
+  else if (a === '--repeat') opts.repeat = Number(argv[++i]);
   else if (a === '--json') opts.json = argv[++i];
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node benchmark/instructions.js [--configs 20,22,...] [--cases getStore,run,...] [--live 1,10] [--json file]');
+    console.log('usage: node benchmark/instructions.js [--configs 20,22,...] [--cases getStore,run,...] [--live 1,10] [--repeat n] [--json file]');
     process.exit(0);
   } else throw new Error(`unknown argument ${a}`);
 }
+if (!(Number.isInteger(opts.repeat) && opts.repeat >= 1 && opts.repeat <= 9)) throw new Error('--repeat must be 1..9');
 for (const id of opts.configs) if (!CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
 for (const c of opts.cases) if (!OPS[c]) throw new Error(`unknown case ${c}`);
 if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -71,6 +77,12 @@ function perOp(node, flags, impl, c, live) {
   return (full - base) / ops;
 }
 
+function median(values) {
+  const s = [...values].sort((x, y) => x - y);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 const rows = [];
 for (const id of opts.configs) {
   const { major, flags } = CONFIGS[id];
@@ -78,9 +90,13 @@ for (const id of opts.configs) {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   for (const c of opts.cases) {
     for (const live of LIVE_CASES.has(c) ? opts.live : [1]) {
-      const builtin = perOp(node, flags, 'builtin', c, live);
-      const ours = perOp(node, flags, 'ours', c, live);
-      const row = { config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, case: c, live, builtin, ours, ratio: builtin / ours };
+      const samples = { builtin: [], ours: [] };
+      for (let r = 0; r < opts.repeat; r++) {
+        for (const impl of r % 2 ? ['ours', 'builtin'] : ['builtin', 'ours']) samples[impl].push(perOp(node, flags, impl, c, live));
+      }
+      const builtin = median(samples.builtin);
+      const ours = median(samples.ours);
+      const row = { config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, case: c, live, builtin, ours, ratio: builtin / ours, samples };
       rows.push(row);
       console.error(`${row.node} ${c} live=${live}: built-in ${builtin.toFixed(0)}, ours ${ours.toFixed(0)}, ${row.ratio.toFixed(2)}x`);
     }
@@ -89,6 +105,7 @@ for (const id of opts.configs) {
 
 const LABEL = {
   getStore: 'getStore() inside run', run: 'run(store, noop)', await: 'run() of an async fn awaiting 10 times',
+  awaitInside: 'one await inside a context',
   setTimeout: 'setTimeout(0) callback reading the store', setImmediate: 'setImmediate callback reading the store',
   nextTick: 'process.nextTick callback reading the store',
 };

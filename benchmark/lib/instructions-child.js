@@ -32,6 +32,13 @@ const CASES = {
   run: { entered: true, sync(n) { const s1 = { s: 1 }, s2 = { s: 2 }; for (let i = 0; i < n; i++) a.run(i & 1 ? s1 : s2, noop); } },
   // one op = an async function awaiting 10 resolved promises, in its own run()
   await: { entered: true, async async(n) { for (let i = 0; i < n; i++) await a.run(i, awaitChain); } },
+  // one op = one `await` inside a context entered once (no run() per op):
+  // the propagation cost alone
+  awaitInside: { entered: true, async async(n) {
+    const expected = a.getStore();
+    for (let i = 0; i < n; i++) await null;
+    if (a.getStore() !== expected) throw new Error('store lost across await');
+  } },
 };
 for (const kind of Object.keys(SCHEDULERS)) {
   // one op = one callback scheduled inside a context, reading the store
@@ -53,7 +60,11 @@ for (const kind of Object.keys(SCHEDULERS)) {
 
 const c = CASES[caseName];
 if (c === undefined) throw new Error(`unknown case ${caseName}`);
-let body = c.sync ? () => { c.sync(WARMUP); c.sync(ops); } : async () => { await c.async(WARMUP / 10); await c.async(ops); };
+// Synchronous cases warm up through many short calls, so the measured call
+// runs the function's regular optimized code, as a hot function in an app
+// does, rather than code compiled on-stack-replacement in the middle of one
+// long loop (which executes more instructions per iteration for both).
+let body = c.sync ? () => { for (let w = 0; w < 20; w++) c.sync(WARMUP / 4); c.sync(ops); } : async () => { await c.async(WARMUP / 10); await c.async(ops); };
 // Enter every live instance (the last one innermost is `a`).
 for (let k = instances.length - 1; k >= 0; k--) {
   const inner = body;
