@@ -10,36 +10,54 @@
 //
 // Method. The server runs under `valgrind --tool=callgrind` with
 // FAH_HTTP_EXIT_AFTER=<n>: it exits as soon as its n-th response is on the
-// socket, and callgrind prints the instructions of the whole process. This
-// driver (outside valgrind, so its own work is not counted) sends requests
-// one after another over ONE keep-alive connection to 127.0.0.1 with a plain
-// node:http Agent, and checks every response carries its own request id.
+// socket, and callgrind prints the instructions it collected. This driver
+// (outside valgrind, so its own work is not counted) sends requests one after
+// another over ONE keep-alive connection to 127.0.0.1 with a plain node:http
+// Agent, and checks every response carries its own request id. Sequential
+// requests on one connection make every process do the same work in the same
+// order. The server runs with --no-concurrent-recompilation so optimizing
+// compiles happen on the main thread at the same request every time, as in
+// benchmark/instructions.js.
+//
+// --mode ctl (default): valgrind starts with --instr-atstart=no, so start-up
+// and W warm-up requests (default 2000) run uninstrumented (~5x slowdown
+// instead of ~50x); then `callgrind_control -i on <pid>` switches counting
+// on. Callgrind reads that command only while the server executes guest
+// code (an idle server sits in epoll_wait), so the driver sends it, then 3
+// "nudge" requests, and requires the acknowledgement before the last one.
 // Each count is
 //
-//     (instructions of a server doing W + N requests − one doing W) / N
+//     (instructions of a server doing W + 3 + N requests − one doing W + 3) / N
 //
-// with the same warm-up W in both processes, so start-up, module loading,
-// the first (interpreted, then compiled) requests and the exit path cancel
-// out; what is left is the steady-state cost of a request. Sequential
-// requests on one connection make both processes do the same work in the
-// same order (no accept/parse interleaving that depends on timing). The
-// server runs with --no-concurrent-recompilation so optimizing compiles land
-// on the main thread in the same place both times, as in
-// benchmark/instructions.js. Why not `callgrind_control -z`/`--dump-instr`
-// around the N requests: callgrind only reads control commands when the
-// process is running guest code, and an idle server sits in epoll_wait, so
-// zero/dump points would depend on timing; the subtraction needs nothing but
-// the final total. Every cell is measured --repeat times (default 2;
-// built-in and ours alternating) and the median is reported.
+// with instrumentation switched on the same way in both, so the partly
+// counted first nudge and the exit path cancel out (up to the point in the
+// first nudge where counting starts: at most one request, 1/N of the
+// result).
+//
+// --mode subtract (the first version, no callgrind_control): everything is
+// instrumented and each count is (W + N requests − W requests) / N, default
+// W = 200. Its flaw, found with --trace-opt: V8 keeps tiering functions up
+// to Turbofan for thousands of requests (~17 compiles between requests 200
+// and 500, still ~15 per 1000 requests after 2000, Express, Node 20), so
+// with W = 200 ~400,000 instructions of each request's count were the
+// optimizing compiler and IC warm-up, and run-to-run spread was up to 15%
+// on Node 22 (Maglev). With W = 2000 under --mode ctl the same cell (Express,
+// built-in, 5 instances, Node 20) counts ~800,000 instead of ~1,460,000, and
+// the compiler's share falls to ~130,000 (callgrind_annotate of kept files).
+// A larger W in subtract mode would cost ~1 min of valgrind per 40 requests.
+//
+// Every cell is measured --repeat times (default 2; built-in and ours
+// alternating) and the median is reported with the range.
 //
 //   node benchmark/http-instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
 //        [--frameworks express,koa] [--instances 1,5] [--impls builtin,ours]
-//        [--warmup W] [--requests N] [--repeat n] [--json file] [--keep dir]
+//        [--mode ctl|subtract] [--warmup W] [--requests N] [--repeat n] [--json file] [--keep dir]
 //
 // --impls may include `none` (no context at all, see benchmark/lib/impls.js)
 // as a floor: built-in − none is what context propagation costs per request.
 // --keep dir keeps the callgrind output files of the first repeat of every
-// cell (<dir>/callgrind.<config>.<framework>.<impl>.<instances>.{base,full}.out).
+// cell (<dir>/callgrind.<config>.<framework>.<impl>.<instances>.{base,full}.out)
+// for benchmark/lib/http-instructions-annotate.js.
 //
 // Instructions are a proxy for CPU cost per request, not a requests/s
 // measurement: they ignore cache misses, branch mispredictions, the kernel's
@@ -47,18 +65,12 @@
 // executes fewer instructions per request (more requests/s when the server
 // is CPU-bound on the JS thread).
 //
-// Defaults W = 200, N = 300: under callgrind a server's start-up alone is
-// ~1.0-1.3 G instructions (~1 min of a shared core) and a request ~1.3-1.5 M,
-// so a run's time is mostly start-up; by request 200 the per-request count
-// has settled (W = 100 and W = 200 gave 1.345 M and 1.314 M for Express,
-// built-in, 1 instance, Node 20), and N = 300 puts ~0.4 G of request work
-// between the two runs, against a run-to-run jitter of a few M.
-//
-// Needs `valgrind` on PATH. Time: each (W, W + N) pair of runs takes ~1.5-2.5
-// min on the shared 2-core machine; a configuration with the defaults is
-// 2 frameworks x 2 instance counts x 2 impls x 2 repeats = 16 pairs, ~25-35 min.
+// Needs `valgrind` and `callgrind_control` on PATH. Time (--mode ctl,
+// defaults): a (0, N) pair of runs takes ~40-60 s on the shared 2-core
+// machine; a configuration is 2 frameworks x 2 instance counts x 2 impls x
+// 2 repeats = 16 pairs, ~12-15 min.
 
-const { spawn, spawnSync } = require('node:child_process');
+const { execFile, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
@@ -80,8 +92,9 @@ const REQUEST_TIMEOUT_MS = 60 * 1000; // per request (valgrind is ~50x slower)
 
 const opts = {
   configs: Object.keys(CONFIGS), frameworks: ['express', 'koa'], instances: [1, 5], impls: ['builtin', 'ours'],
-  warmup: 200, requests: 300, repeat: 2, json: null, keep: null,
+  mode: 'ctl', warmup: null, requests: 300, repeat: 2, json: null, keep: null,
 };
+const NUDGES = 3; // ctl mode: requests sent after `callgrind_control -i on`, in both runs
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -90,18 +103,21 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--instances') opts.instances = argv[++i].split(',').map(Number);
   else if (a === '--impls') opts.impls = argv[++i].split(',');
   else if (a === '--warmup') opts.warmup = Number(argv[++i]);
+  else if (a === '--mode') opts.mode = argv[++i];
   else if (a === '--requests') opts.requests = Number(argv[++i]);
   else if (a === '--repeat') opts.repeat = Number(argv[++i]);
   else if (a === '--json') opts.json = argv[++i];
   else if (a === '--keep') opts.keep = argv[++i]; // directory: keep the callgrind output files of the first repeat
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node benchmark/http-instructions.js [--configs 20,22,...] [--frameworks express,koa] [--instances 1,5] [--impls builtin,ours] [--warmup W] [--requests N] [--repeat n] [--json file] [--keep dir]');
+    console.log('usage: node benchmark/http-instructions.js [--configs 20,22,...] [--frameworks express,koa] [--instances 1,5] [--impls builtin,ours] [--mode ctl|subtract] [--warmup W] [--requests N] [--repeat n] [--json file] [--keep dir]');
     process.exit(0);
   } else throw new Error(`unknown argument ${a}`);
 }
 for (const id of opts.configs) if (!CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
 for (const f of opts.frameworks) if (f !== 'express' && f !== 'koa') throw new Error(`unknown framework ${f}`);
 for (const impl of opts.impls) if (!['builtin', 'ours', 'none'].includes(impl)) throw new Error(`unknown impl ${impl}`);
+if (opts.mode !== 'ctl' && opts.mode !== 'subtract') throw new Error('--mode must be ctl or subtract');
+if (opts.warmup === null) opts.warmup = opts.mode === 'ctl' ? 2000 : 200;
 if (!(opts.warmup >= 1 && opts.warmup <= 5000)) throw new Error('--warmup must be 1..5000');
 if (!(opts.requests >= 1 && opts.requests <= 5000)) throw new Error('--requests must be 1..5000');
 if (!(opts.repeat >= 1 && opts.repeat <= 5)) throw new Error('--repeat must be 1..5');
@@ -135,9 +151,13 @@ function get(agent, port, id) {
 
 // Starts the server under callgrind, sends `total` sequential requests,
 // waits for it to exit; returns the collected instruction count.
-function count(node, flags, framework, impl, instances, total, outFile) {
+// ctl mode: `measured` requests after an uninstrumented warm-up (see header);
+// subtract mode: `measured` requests, all instrumented.
+function count(node, flags, framework, impl, instances, measured, outFile) {
+  const ctl = opts.mode === 'ctl';
+  const total = ctl ? opts.warmup + NUDGES + measured : measured;
   return new Promise((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`,
+    const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, ...(ctl ? ['--instr-atstart=no'] : []),
       node, '--no-concurrent-recompilation', ...flags, SERVER, framework, impl, String(instances)], {
       env: { ...process.env, NODE_OPTIONS: '', FAH_HTTP_EXIT_AFTER: String(total) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,7 +177,7 @@ function count(node, flags, framework, impl, instances, total, outFile) {
       if (started || nl < 0) return;
       started = true;
       const { port } = JSON.parse(stdout.slice(0, nl));
-      drive(port, total, framework, impl).catch((err) => { failed = err; child.kill('SIGKILL'); });
+      drive(port, total, framework, impl, ctl ? child.pid : null).catch((err) => { failed = err; child.kill('SIGKILL'); });
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -170,10 +190,34 @@ function count(node, flags, framework, impl, instances, total, outFile) {
   });
 }
 
-async function drive(port, total, framework, impl) {
+function instrumentationOn(pid) {
+  return new Promise((resolve, reject) => {
+    execFile('callgrind_control', ['-i', 'on', String(pid)], { timeout: 120000 }, (err, stdout) => {
+      if (err || !/OK/.test(stdout)) reject(new Error(`callgrind_control -i on ${pid} failed: ${err ? err.message : stdout}`));
+      else resolve();
+    });
+  });
+}
+
+// ctlPid: switch callgrind's instrumentation on after opts.warmup requests;
+// callgrind reads the command only while the server runs guest code, so the
+// command is sent first and the next request (the first of NUDGES) wakes the
+// server up; it must have been acknowledged before the last nudge is sent.
+async function drive(port, total, framework, impl, ctlPid) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  let ack = null;
+  let acked = false;
   try {
     for (let i = 0; i < total; i++) {
+      if (ctlPid && i === opts.warmup) {
+        ack = instrumentationOn(ctlPid).then(() => { acked = true; });
+        ack.catch(() => {});
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      if (ctlPid && i === opts.warmup + NUDGES - 1) {
+        await Promise.race([ack, new Promise((r) => setTimeout(r, 2000))]);
+        if (!acked) throw new Error('callgrind did not acknowledge instrumentation on within the nudge requests');
+      }
       const id = `r${i}`;
       const r = await get(agent, port, id);
       let got;
@@ -192,8 +236,9 @@ async function drive(port, total, framework, impl) {
 // subtraction.
 async function perRequest(node, flags, framework, impl, instances, keepAs) {
   const tmp = path.join(tmpdir, 'callgrind.out');
-  const base = await count(node, flags, framework, impl, instances, opts.warmup, keepAs ? `${keepAs}.base.out` : tmp);
-  const full = await count(node, flags, framework, impl, instances, opts.warmup + opts.requests, keepAs ? `${keepAs}.full.out` : tmp);
+  const first = opts.mode === 'ctl' ? 0 : opts.warmup;
+  const base = await count(node, flags, framework, impl, instances, first, keepAs ? `${keepAs}.base.out` : tmp);
+  const full = await count(node, flags, framework, impl, instances, first + opts.requests, keepAs ? `${keepAs}.full.out` : tmp);
   fs.rmSync(tmp, { force: true });
   return { base, full, perRequest: (full - base) / opts.requests };
 }
@@ -226,7 +271,7 @@ async function main() {
         }
         const row = {
           config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, framework, instances,
-          warmup: opts.warmup, requests: opts.requests,
+          mode: opts.mode, warmup: opts.warmup, requests: opts.requests,
         };
         for (const impl of opts.impls) {
           row[impl] = median(samples[impl].map((s) => s.perRequest));
@@ -252,7 +297,10 @@ async function main() {
     out.push(`| ${[r.node, r.framework, r.instances, fmt(r.builtin) + spread(r.builtinSamples), fmt(r.ours) + spread(r.oursSamples),
       r.ratio ? `${r.ratio.toFixed(3)}×` : '–', ...extra.map((e) => fmt(r[e]) + spread(r[`${e}Samples`]))].join(' | ')} |`);
   }
-  console.log(`Server instructions per HTTP request (callgrind; W=${opts.warmup} warm-up + N=${opts.requests} sequential keep-alive requests, median of ${opts.repeat}, range in parentheses), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Ratios > 1: ours executes fewer.\n`);
+  const how = opts.mode === 'ctl'
+    ? `${opts.warmup} uninstrumented warm-up requests, then (N=${opts.requests} counted requests − 0) / N`
+    : `(W=${opts.warmup} + N=${opts.requests} requests − W) / N, all instrumented`;
+  console.log(`Server instructions per HTTP request (callgrind; ${how}; sequential keep-alive requests, median of ${opts.repeat}, range in parentheses), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Ratios > 1: ours executes fewer.\n`);
   console.log(out.join('\n'));
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(rows, null, 2));
 }
