@@ -15,21 +15,50 @@
 // (runWithRequestContext), as in a server; the tracker keeps its defaults
 // (100,000-event timeline ring, request ids, callback timing). Flags given
 // to node (e.g. --no-async-context-frame) are passed on to the children.
+//
+// Instructions mode (timings on a shared machine move by 40%; instruction
+// counts by a few %):
+//
+//   node benchmark/tracker.js --instructions [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
+//        [--workloads promises,timers,immediates] [--hooks empty-hook,tracker,...] [--reps N] [--ops N] [--json file]
+//
+// runs each (workload, configuration) child (benchmark/lib/
+// tracker-instructions-child.js) under `valgrind --tool=callgrind
+// --callgrind-out-file=/dev/null node --no-concurrent-recompilation
+// --predictable` (V8's background GC and compiler threads otherwise move a
+// 0-op count by ~10M instructions between runs; with it, ~30k) with
+// N ops and with 0 ops (same set-up and warm-up), `--reps` times each
+// (default 2), and reports (median instr(N) - median instr(0)) / N per op
+// and tracker ÷ empty hook. One op: an async call awaiting 10 promises,
+// one setTimeout(0), one setImmediate (N = 300, 10,000, 10,000 after as
+// many warm-up ops; counts include the garbage collections the ops cause,
+// so per-op figures move with N by a few hundred instructions). Node 20 is
+// the system `node`; the others are found by scripts/node-majors.js (run
+// it first to install them). Needs valgrind on PATH; children run one
+// after another, 20–40 s each on a 2-core machine.
 
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
 
 function parseArgs(argv) {
-  const opts = { rounds: 7, iterations: 12, clock: 'cpu', json: null, child: null };
+  const opts = { rounds: 7, iterations: 12, clock: 'cpu', json: null, child: null,
+    instructions: false, configs: null, workloads: null, hooks: null, reps: 2, ops: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--rounds') opts.rounds = Number(argv[++i]);
     else if (a === '--iterations') opts.iterations = Number(argv[++i]);
     else if (a === '--clock') opts.clock = argv[++i];
     else if (a === '--json') opts.json = argv[++i];
+    else if (a === '--instructions') opts.instructions = true;
+    else if (a === '--configs') opts.configs = argv[++i].split(',');
+    else if (a === '--workloads') opts.workloads = argv[++i].split(',');
+    else if (a === '--hooks') opts.hooks = argv[++i].split(',');
+    else if (a === '--reps') opts.reps = Number(argv[++i]);
+    else if (a === '--ops') opts.ops = Number(argv[++i]);
     else if (a === '--child') opts.child = { workload: argv[++i], config: argv[++i] };
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node benchmark/tracker.js [--rounds N] [--iterations N] [--clock cpu|wall] [--json file]');
+      console.log('usage: node benchmark/tracker.js [--rounds N] [--iterations N] [--clock cpu|wall] [--json file]\n' +
+        '       node benchmark/tracker.js --instructions [--configs 20,24,...] [--workloads promises,timers,immediates] [--hooks empty-hook,tracker,...] [--reps N] [--ops N] [--json file]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -165,7 +194,92 @@ function parent() {
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 2) + '\n');
 }
 
-if (opts.child) {
+// ---------------------------------------------------------------------------
+// Instructions mode.
+
+const NODE_CONFIGS = {
+  20: { major: 20, flags: [] },
+  22: { major: 22, flags: [] },
+  '22-frame': { major: 22, flags: ['--experimental-async-context-frame'] },
+  24: { major: 24, flags: [] },
+  '24-noframe': { major: 24, flags: ['--no-async-context-frame'] },
+  26: { major: 26, flags: [] },
+  '26-noframe': { major: 26, flags: ['--no-async-context-frame'] },
+};
+// Ops per count: promises = async calls of 10 awaits each.
+const INSTRUCTION_OPS = { promises: 300, timers: 10000, immediates: 10000 };
+
+function instructionsMode() {
+  const { spawnSync } = require('node:child_process');
+  const path = require('node:path');
+  const { resolveMajors } = require('../scripts/node-majors');
+  const configIds = opts.configs || ['20', '24'];
+  const workloadNames = opts.workloads || Object.keys(workloads);
+  for (const id of configIds) if (!NODE_CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
+  for (const w of workloadNames) if (!workloads[w]) throw new Error(`unknown workload ${w}`);
+  if (!(opts.reps >= 1)) throw new Error('--reps must be >= 1');
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.error('valgrind is not on PATH');
+    process.exit(1);
+  }
+  const hookNames = opts.hooks || ['empty-hook', 'tracker', 'empty-hook+promiseResolve', 'tracker{promises}'];
+  for (const c of hookNames) if (!configs[c]) throw new Error(`unknown hook configuration ${c}`);
+  const bins = resolveMajors({ installMissing: false });
+  const CHILD = path.join(__dirname, 'lib', 'tracker-instructions-child.js');
+  const count = (node, flags, args) => {
+    const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
+      node, '--no-concurrent-recompilation', '--predictable', ...flags, CHILD, ...args],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const m = /Collected : (\d+)/.exec(r.stderr);
+    if (r.status !== 0 || !m) throw new Error(`callgrind run failed (${args.join(' ')}):\n${r.stderr.slice(-2000)}`);
+    return Number(m[1]);
+  };
+  const perOp = (node, flags, w, config) => {
+    const ops = opts.ops || INSTRUCTION_OPS[w];
+    const full = [];
+    const base = [];
+    for (let r = 0; r < opts.reps; r++) {
+      base.push(count(node, flags, [w, config, '0']));
+      full.push(count(node, flags, [w, config, String(ops)]));
+    }
+    return { perOp: (median(full) - median(base)) / ops, ops, full, base };
+  };
+  const rows = [];
+  for (const id of configIds) {
+    const { major, flags } = NODE_CONFIGS[id];
+    const node = bins[major];
+    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const label = `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`;
+    for (const w of workloadNames) {
+      const cell = {};
+      for (const c of hookNames) {
+        cell[c] = perOp(node, flags, w, c);
+        process.stderr.write(`${label} ${w} ${c}: ${cell[c].perOp.toFixed(0)} instructions/op\n`);
+      }
+      const ratioOf = (a, b) => (cell[a] && cell[b] ? cell[a].perOp / cell[b].perOp : undefined);
+      const row = { config: id, node: label, workload: w, cells: cell,
+        ratio: ratioOf('tracker', 'empty-hook'),
+        ratioPromises: ratioOf('tracker{promises}', 'empty-hook+promiseResolve') };
+      rows.push(row);
+    }
+  }
+  const fmt = (c) => (c === undefined ? '–' : Math.round(c.perOp).toLocaleString('en-US'));
+  const fmtRatio = (x) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
+  console.log(`Instructions per op (callgrind, median of ${opts.reps} counts at N and at 0 ops), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  console.log('');
+  console.log('| node | workload | empty hook | tracker | ratio | empty hook + promiseResolve | tracker `{ promises: true }` | ratio |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    const c = r.cells;
+    console.log(`| ${r.node} | ${r.workload} | ${fmt(c['empty-hook'])} | ${fmt(c.tracker)} | ${fmtRatio(r.ratio)} | ` +
+      `${fmt(c['empty-hook+promiseResolve'])} | ${fmt(c['tracker{promises}'])} | ${fmtRatio(r.ratioPromises)} |`);
+  }
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(rows, null, 2) + '\n');
+}
+
+if (opts.instructions) {
+  instructionsMode();
+} else if (opts.child) {
   child(opts.child).catch((err) => {
     console.error(err);
     process.exit(1);
