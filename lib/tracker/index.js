@@ -46,7 +46,36 @@ const DEFAULTS = Object.freeze({
   endOnResponseFinish: true,
 });
 
-const now = () => performance.now();
+// The clock. `performance.now()` milliseconds, read through
+// process.hrtime(): under callgrind, one read costs about 180 instructions
+// that way against 270 for performance.now() on Node 20 (300 against 455
+// on Node 24). The offset between the two clocks is measured once, from
+// the tightest of a few bracketing performance.now() pairs (well under a
+// microsecond).
+const hrtime = process.hrtime;
+function hrMs() {
+  const t = hrtime();
+  return t[0] * 1e3 + t[1] / 1e6;
+}
+function clockOrigin() {
+  let best = Infinity;
+  let origin = 0;
+  for (let i = 0; i < 8; i++) {
+    const a = performance.now();
+    const t = hrMs();
+    const b = performance.now();
+    if (b - a < best) {
+      best = b - a;
+      origin = t - (a + b) / 2;
+    }
+  }
+  return origin;
+}
+const ORIGIN = clockOrigin();
+const now = () => {
+  const t = hrtime();
+  return t[0] * 1e3 + t[1] / 1e6 - ORIGIN;
+};
 // Trace thread id: 1 for the main thread, 1 + threadId in workers.
 const TRACE_TID = 1 + require('node:worker_threads').threadId;
 
@@ -155,6 +184,7 @@ function trackResources(options) {
   let stacks = [];
   const { promises, captureStacks } = opts;
   const userContextId = opts.contextId;
+  const defaultContext = userContextId === defaultContextId;
   let stopped = false;
 
   function typeIndex(type) {
@@ -188,7 +218,13 @@ function trackResources(options) {
   function contextIndex() {
     let name;
     try {
-      name = userContextId();
+      if (defaultContext) {
+        // The default, inlined (one call less per init).
+        const context = getRequestContext();
+        name = context === undefined ? undefined : context.requestId;
+      } else {
+        name = userContextId();
+      }
       if (name === undefined || name === null) return 0;
       if (name === lastContext) return lastContextId;
       if (typeof name !== 'string') name = String(name);
