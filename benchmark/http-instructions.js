@@ -55,8 +55,8 @@
 //
 // --impls may include `none` (no context at all, see benchmark/lib/impls.js)
 // as a floor: built-in − none is what context propagation costs per request.
-// --keep dir keeps the callgrind output files of the first repeat of every
-// cell (<dir>/callgrind.<config>.<framework>.<impl>.<instances>.{base,full}.out)
+// --keep dir keeps the callgrind output files of every run
+// (<dir>/callgrind.<config>.<framework>.<impl>.<instances>.r<repeat>.{base,full}.out)
 // for benchmark/lib/http-instructions-annotate.js.
 //
 // Instructions are a proxy for CPU cost per request, not a requests/s
@@ -107,7 +107,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--requests') opts.requests = Number(argv[++i]);
   else if (a === '--repeat') opts.repeat = Number(argv[++i]);
   else if (a === '--json') opts.json = argv[++i];
-  else if (a === '--keep') opts.keep = argv[++i]; // directory: keep the callgrind output files of the first repeat
+  else if (a === '--keep') opts.keep = argv[++i]; // directory: keep every callgrind output file
   else if (a === '--help' || a === '-h') {
     console.log('usage: node benchmark/http-instructions.js [--configs 20,22,...] [--frameworks express,koa] [--instances 1,5] [--impls builtin,ours] [--mode ctl|subtract] [--warmup W] [--requests N] [--repeat n] [--json file] [--keep dir]');
     process.exit(0);
@@ -263,7 +263,7 @@ async function main() {
         for (let r = 0; r < opts.repeat; r++) {
           const order = r % 2 ? [...opts.impls].reverse() : opts.impls;
           for (const impl of order) {
-            const keepAs = opts.keep && r === 0 ? path.join(opts.keep, `callgrind.${id}.${framework}.${impl}.${instances}`) : null;
+            const keepAs = opts.keep ? path.join(opts.keep, `callgrind.${id}.${framework}.${impl}.${instances}.r${r + 1}`) : null;
             const s = await perRequest(node, flags, framework, impl, instances, keepAs);
             samples[impl].push(s);
             console.error(`  ${version} ${framework} ${impl} x${instances} #${r + 1}: ${s.perRequest.toFixed(0)} instr/request (W ${s.base}, W+N ${s.full}; ${((Date.now() - started) / 60000).toFixed(1)} min)`);

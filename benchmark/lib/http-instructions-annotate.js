@@ -6,6 +6,13 @@
 // (self cost in W+N − self cost in W) / N, summed into coarse groups.
 //
 //   node benchmark/lib/http-instructions-annotate.js <requests N> <a.base.out> <a.full.out> [<b.base.out> <b.full.out>] [--top 25]
+//   node benchmark/lib/http-instructions-annotate.js --dir <keep dir> <requests N> [--json file]
+//
+// --dir summarizes every kept run in a directory: total, V8-compiler and GC
+// instructions per request, and the total without them (median over
+// repeats). Compiler work is a warm-up cost V8 keeps paying for thousands of
+// requests (tier-up of functions run once per request); without it the
+// count is closer to what a long-running server executes per request.
 //
 // With two cells (e.g. built-in and ours) it prints both side by side and
 // the difference. Self (exclusive) cost, not inclusive: callgrind's
@@ -18,13 +25,25 @@
 
 const { execFileSync } = require('node:child_process');
 
+const fs = require('node:fs');
+const path = require('node:path');
+
 const args = process.argv.slice(2);
 let top = 25;
+// --dir <keep dir> <N>: for every kept run, total, compiler and GC
+// instructions per request; median over repeats; JSON with --json <file>.
+const di = args.indexOf('--dir');
+if (di >= 0) {
+  const dir = args[di + 1];
+  const nreq = Number(args[di + 2]);
+  const ji = args.indexOf('--json');
+  setImmediate(() => summarizeDir(dir, nreq, ji >= 0 ? args[ji + 1] : null));
+}
 const ti = args.indexOf('--top');
 if (ti >= 0) { top = Number(args[ti + 1]); args.splice(ti, 2); }
 const n = Number(args[0]);
 const files = args.slice(1);
-if (!(n > 0) || (files.length !== 2 && files.length !== 4)) {
+if (di < 0 && (!(n > 0) || (files.length !== 2 && files.length !== 4))) {
   console.error('usage: http-instructions-annotate.js <N> <a.base.out> <a.full.out> [<b.base.out> <b.full.out>] [--top 25]');
   process.exit(2);
 }
@@ -43,7 +62,7 @@ function selfCosts(file) {
   return costs;
 }
 
-function perRequest(base, full) {
+function perRequest(base, full, n) {
   const b = selfCosts(base);
   const f = selfCosts(full);
   const d = new Map();
@@ -73,8 +92,10 @@ function grouped(d) {
 }
 
 const fmt = (v) => Math.round(v).toLocaleString('en-US');
-const cells = [perRequest(files[0], files[1])];
-if (files.length === 4) cells.push(perRequest(files[2], files[3]));
+if (di < 0) pairs();
+function pairs() {
+const cells = [perRequest(files[0], files[1], n)];
+if (files.length === 4) cells.push(perRequest(files[2], files[3], n));
 const groups = cells.map(grouped);
 const total = (d) => [...d.values()].reduce((a, b) => a + b, 0);
 const names = [...GROUPS.map((g) => g[0]), 'other'];
@@ -94,4 +115,39 @@ const rows = [...keys].map((k) => ({ k, v: cells.map((c) => c.get(k) || 0) }));
 rows.sort((x, y) => (cells.length === 2 ? Math.abs(y.v[0] - y.v[1]) - Math.abs(x.v[0] - x.v[1]) : y.v[0] - x.v[0]));
 for (const r of rows.slice(0, top)) {
   console.log(`${r.v.map((v) => fmt(v).padStart(10)).join(' ')}${cells.length === 2 ? ` ${fmt(r.v[0] - r.v[1]).padStart(10)}` : ''}  ${r.k.slice(0, 150)}`);
+}
+}
+
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+function summarizeDir(dir, nreq, jsonFile) {
+  const COMPILER = 'V8 compilers (Turbofan, Maglev, Sparkplug, parser)';
+  const GC = 'garbage collection';
+  const cells = new Map();
+  for (const f of fs.readdirSync(dir).sort()) {
+    const m = /^callgrind\.(.+)\.r(\d+)\.base\.out$/.exec(f);
+    if (!m || !fs.existsSync(path.join(dir, f.replace('.base.out', '.full.out')))) continue;
+    const g = grouped(perRequest(path.join(dir, f), path.join(dir, f.replace('.base.out', '.full.out')), nreq));
+    const total = [...g.values()].reduce((a, b) => a + b, 0);
+    const r = { total, compiler: g.get(COMPILER) || 0, gc: g.get(GC) || 0 };
+    r.exCompiler = total - r.compiler;
+    r.exCompilerGc = total - r.compiler - r.gc;
+    if (!cells.has(m[1])) cells.set(m[1], []);
+    cells.get(m[1]).push(r);
+  }
+  const out = [];
+  console.log('| cell (config.framework.impl.instances) | runs | total | V8 compilers | GC | total − compilers | total − compilers − GC |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [cell, runs] of cells) {
+    const med = (k) => median(runs.map((r) => r[k]));
+    const row = { cell, runs, total: med('total'), compiler: med('compiler'), gc: med('gc'), exCompiler: med('exCompiler'), exCompilerGc: med('exCompilerGc') };
+    out.push(row);
+    const rng = (k) => (runs.length > 1 ? ` (${fmt(Math.min(...runs.map((r) => r[k])))}–${fmt(Math.max(...runs.map((r) => r[k])))})` : '');
+    console.log(`| ${cell} | ${runs.length} | ${fmt(row.total)}${rng('total')} | ${fmt(row.compiler)} | ${fmt(row.gc)} | ${fmt(row.exCompiler)}${rng('exCompiler')} | ${fmt(row.exCompilerGc)}${rng('exCompilerGc')} |`);
+  }
+  if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(out, null, 2));
 }
