@@ -32,7 +32,9 @@
 // and tracker ÷ empty hook. One op: an async call awaiting 10 promises,
 // one setTimeout(0), one setImmediate (N = 300, 10,000, 10,000 after as
 // many warm-up ops; counts include the garbage collections the ops cause,
-// so per-op figures move with N by a few hundred instructions). Node 20 is
+// so per-op figures move with N by a few hundred instructions; the timers
+// workload also depends on wall-clock time, how many timers expire per
+// loop turn under valgrind, and moves by thousands). Node 20 is
 // the system `node`; the others are found by scripts/node-majors.js (run
 // it first to install them). Needs valgrind on PATH; children run one
 // after another, 20–40 s each on a 2-core machine.
