@@ -32,7 +32,10 @@ const onRelease = [];
 
 const registry = new FinalizationRegistry((slot) => {
   for (let i = 0; i < onRelease.length; i++) onRelease[i](slot);
-  freeSlots.push(slot);
+  // Slot 0 is never recycled: its owner is the first instance for the life
+  // of the process, which lets a carrier hold that instance's store bare
+  // (frame_storage.js) with no generation to check.
+  if (slot !== 0) freeSlots.push(slot);
 });
 
 /**

@@ -12,10 +12,30 @@
 // step by step (the "map" being our frame), so observable behaviour is the
 // built-in's: run() restores with enterWith(prior), exit() is run(undefined),
 // disable() deletes from the current frame in place.
+//
+// The carrier holds one of three things:
+//   undefined      none of our instances has an entry;
+//   a frame        an array, see frame.js;
+//   anything else  the store of the first instance (frame index FIRST_INDEX,
+//                  a slot never recycled), its only entry, carried bare
+//                  (UNDEFINED_STORE standing for a present undefined, which
+//                  must stay distinct from "no entry").
+// The bare form makes a context of a single instance cost what the
+// built-in's costs, its map and nothing more: no frame array per run(). A
+// store that is an array always goes into a frame, so an array is always a
+// frame.
 
 const { AsyncResource } = require('node:async_hooks');
-const { ObjectIs, ReflectApply } = require('./primordials');
-const { allocateSlot, generationAt, copyFrame, frameWith } = require('./frame');
+const { ArrayIsArray, ObjectIs, ReflectApply } = require('./primordials');
+const {
+  EXCLUSIVE,
+  FIRST_INDEX,
+  allocateSlot,
+  generationAt,
+  copyFrame,
+  frameWith,
+  setEntry,
+} = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
   supportsOptions,
@@ -30,6 +50,38 @@ const carrier = new BuiltinAsyncLocalStorage();
 // that changes the current frame restores it before returning), so while
 // this count is unchanged the carrier still holds the frame last written.
 let carrierWrites = 0;
+
+const UNDEFINED_STORE = Object.freeze({ __proto__: null, store: undefined });
+
+function isFrame(value) {
+  try {
+    return ArrayIsArray(value);
+  } catch {
+    return false; // a revoked Proxy: never a frame of ours
+  }
+}
+
+/** The store of the instance at `index` in carrier value `value`, or `absent`. */
+function entryOf(value, index, generation, absent) {
+  if (value === undefined) return absent;
+  if (isFrame(value)) return value[index] === generation ? value[index + 1] : absent;
+  if (index !== FIRST_INDEX) return absent;
+  return value === UNDEFINED_STORE ? undefined : value;
+}
+
+/** A new carrier value: `value` with the entry at `index` set to `store`. */
+function withEntry(value, index, generation, store) {
+  if (isFrame(value)) return frameWith(value, index, generation, store);
+  // `value` is undefined or the first instance's bare store.
+  if (index === FIRST_INDEX) {
+    if (store === undefined) return UNDEFINED_STORE;
+    return isFrame(store) ? [EXCLUSIVE, generation, store] : store;
+  }
+  const next = value === undefined ? [EXCLUSIVE] :
+    [EXCLUSIVE, generationAt(FIRST_INDEX), value === UNDEFINED_STORE ? undefined : value];
+  setEntry(next, index, generation, store);
+  return next;
+}
 
 class AsyncLocalStorage {
   // Initialized by the field initializers, not the constructor: a field
@@ -62,26 +114,33 @@ class AsyncLocalStorage {
     // The built-in deletes `this` from the current frame: a no-op for an
     // object that is not one of ours, so foreign receivers do not throw.
     if (!AsyncLocalStorage.#owns(this)) return;
-    const frame = carrier.getStore();
-    if (frame !== undefined && frame[this.#index] === this.#generation) {
-      // In place, like the built-in's delete on the current frame: every
-      // continuation that captured this frame loses the store too.
-      frame[this.#index] = 0;
-      frame[this.#index + 1] = undefined;
+    const value = carrier.getStore();
+    if (isFrame(value)) {
+      if (value[this.#index] === this.#generation) {
+        // In place, like the built-in's delete on the current frame: every
+        // continuation that captured this frame loses the store too.
+        value[this.#index] = 0;
+        value[this.#index + 1] = undefined;
+      }
+    } else if (value !== undefined && this.#index === FIRST_INDEX) {
+      // A bare store: the carrier's entry is this instance's alone, so the
+      // built-in's own in-place delete of it is exactly ours.
+      carrierWrites++;
+      carrier.disable();
     }
   }
 
   enterWith(data) {
-    const frame = carrier.getStore();
+    const value = carrier.getStore();
     if (!AsyncLocalStorage.#owns(this)) {
       // The built-in would add a key for this foreign object to a new
       // frame; the stores of every real instance stay as they were.
       carrierWrites++;
-      carrier.enterWith(frame === undefined ? undefined : copyFrame(frame));
+      carrier.enterWith(isFrame(value) ? copyFrame(value) : value);
       return;
     }
     carrierWrites++;
-    carrier.enterWith(frameWith(frame, this.#index, this.#generation, data));
+    carrier.enterWith(withEntry(value, this.#index, this.#generation, data));
   }
 
   run(data, fn, ...args) {
@@ -93,13 +152,12 @@ class AsyncLocalStorage {
     }
     const index = this.#index;
     const generation = this.#generation;
-    const frame = carrier.getStore();
-    const prior = frame !== undefined && frame[index] === generation ?
-      frame[index + 1] : this.#defaultValue;
+    const value = carrier.getStore();
+    const prior = entryOf(value, index, generation, this.#defaultValue);
     if (ObjectIs(prior, data)) {
       return ReflectApply(fn, null, args);
     }
-    const entered = frameWith(frame, index, generation, data);
+    const entered = withEntry(value, index, generation, data);
     const writes = ++carrierWrites;
     carrier.enterWith(entered);
     try {
@@ -108,7 +166,7 @@ class AsyncLocalStorage {
       // The current frame, read only if one of ours changed it meanwhile.
       const current = writes === carrierWrites ? entered : carrier.getStore();
       carrierWrites++;
-      carrier.enterWith(frameWith(current, index, generation, prior));
+      carrier.enterWith(withEntry(current, index, generation, prior));
     }
   }
 
@@ -117,12 +175,22 @@ class AsyncLocalStorage {
   }
 
   getStore() {
-    const frame = carrier.getStore();
-    if (frame !== undefined) {
+    const value = carrier.getStore();
+    if (value !== undefined) {
       // One read of each field: each private read is a map check in
       // optimized code, and this is the hottest method of the class.
-      const index = this.#index;
-      if (frame[index] === this.#generation) return frame[index + 1];
+      let index;
+      try {
+        index = this.#index;
+      } catch {
+        // A foreign receiver: fail as the built-in does, on #defaultValue.
+        return this.#defaultValue;
+      }
+      if (isFrame(value)) {
+        if (value[index] === this.#generation) return value[index + 1];
+      } else if (index === FIRST_INDEX) {
+        return value === UNDEFINED_STORE ? undefined : value;
+      }
     }
     return this.#defaultValue;
   }
@@ -134,17 +202,18 @@ class AsyncLocalStorage {
     if (!supportsOptions) {
       const { getStore } = {
         getStore() {
-          const frame = carrier.getStore();
-          if (frame === undefined) return undefined;
-          let index, generation;
+          const value = carrier.getStore();
+          if (value === undefined) return undefined;
+          // One try block, cheaper than a brand check up front when the
+          // receiver is ours (callgrind).
           try {
-            // Cheaper than a brand check up front when the receiver is ours.
-            index = this.#index;
-            generation = this.#generation;
+            const index = this.#index;
+            if (ArrayIsArray(value)) return value[index] === this.#generation ? value[index + 1] : undefined;
+            return index === FIRST_INDEX && value !== UNDEFINED_STORE ? value : undefined;
           } catch {
-            return undefined;
+            // A foreign receiver, or a bare store that is a revoked Proxy.
+            return AsyncLocalStorage.#owns(this) && this.#index === FIRST_INDEX ? value : undefined;
           }
-          return frame[index] === generation ? frame[index + 1] : undefined;
         },
       };
       Object.defineProperty(AsyncLocalStorage.prototype, 'getStore', { value: getStore });

@@ -176,3 +176,14 @@ scenario('same store object in two instances, store as instance', (r) => {
     a.run(b, () => r.log('instance as store', a.getStore() === b));
   }));
 });
+
+scenario('getStore on foreign receivers, messages included, inside and outside a context', (r) => {
+  const als = new h.AsyncLocalStorage();
+  const { getStore } = h.AsyncLocalStorage.prototype;
+  const receivers = [['undefined', undefined], ['null', null], ['a number', 1], ['plain object', {}]];
+  for (const [label, recv] of receivers) r.attempt(`outside, getStore on ${label}`, () => getStore.call(recv));
+  als.run('s', () => {
+    for (const [label, recv] of receivers) r.attempt(`inside, getStore on ${label}`, () => getStore.call(recv));
+  });
+  als.run(undefined, () => r.attempt('inside run(undefined), getStore on {}', () => getStore.call({})));
+});

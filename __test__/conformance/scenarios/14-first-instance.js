@@ -1,0 +1,55 @@
+'use strict';
+// The first instance a process creates owns the first slot of the frame for
+// the life of the process, and an engine may carry its store without a
+// frame when it is the only entry. These scenarios run in a process where
+// `first` below is that instance: every shape of store, mixed with a later
+// instance, across awaits, and disable() with captures.
+const { h, scenario, tick } = require('../harness');
+
+const first = new h.AsyncLocalStorage();
+const later = new h.AsyncLocalStorage();
+
+scenario('stores of every shape for the first and a later instance', async (r) => {
+  // The first instance's store may be carried without a frame; arrays,
+  // undefined, sentinel-like values and proxies must read back unchanged.
+  const { proxy, revoke } = Proxy.revocable({ p: 1 }, {});
+  const arrayProxy = new Proxy([7], {});
+  const shapes = [['array', [1, 2]], ['empty array', []], ['nested array', [[0]]], ['undefined', undefined],
+    ['null', null], ['zero', 0], ['string', 's'], ['proxy', proxy], ['array proxy', arrayProxy],
+    ['function', function f() {}]];
+  const show = (v) => (v === proxy ? 'proxy' : v === arrayProxy ? 'array proxy' : v);
+  for (const [label, store] of shapes) {
+    await first.run(store, async () => {
+      r.log(`${label}: first`, show(first.getStore()), later.getStore());
+      later.run('L', () => r.log(`${label}: both`, show(first.getStore()), later.getStore()));
+      await tick();
+      r.log(`${label}: first after await`, show(first.getStore()), later.getStore());
+      first.run('inner', () => r.log(`${label}: inner`, first.getStore()));
+      r.log(`${label}: restored`, show(first.getStore()));
+    });
+    await later.run(store, async () => {
+      first.run('F', () => r.log(`${label}: later, then first`, first.getStore(), show(later.getStore())));
+      await tick();
+      r.log(`${label}: later after await`, first.getStore(), show(later.getStore()));
+    });
+  }
+  first.run(proxy, () => {
+    revoke();
+    r.log('revoked proxy still read back', first.getStore() === proxy);
+    later.run('L', () => r.log('revoked proxy beside a later instance', first.getStore() === proxy, later.getStore()));
+  });
+});
+
+scenario('disable() of the first instance alone, with captures', async (r) => {
+  await first.run('a', async () => {
+    const t = new Promise((resolve) => setTimeout(() => resolve(first.getStore()), 1));
+    const captured = h.AsyncLocalStorage.snapshot();
+    first.disable();
+    r.log('after disable', first.getStore(), later.getStore());
+    r.log('snapshot taken before', captured(() => first.getStore()));
+    r.log('timer set before', await t);
+    first.run('b', () => r.log('run after disable', first.getStore()));
+    r.log('after that run', first.getStore());
+  });
+  r.log('outside', first.getStore());
+});
