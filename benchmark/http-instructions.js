@@ -77,15 +77,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { resolveMajors } = require('../scripts/node-majors');
 
-const CONFIGS = {
-  20: { major: 20, flags: [] },
-  22: { major: 22, flags: [] },
-  '22-frame': { major: 22, flags: ['--experimental-async-context-frame'] },
-  24: { major: 24, flags: [] },
-  '24-noframe': { major: 24, flags: ['--no-async-context-frame'] },
-  26: { major: 26, flags: [] },
-  '26-noframe': { major: 26, flags: ['--no-async-context-frame'] },
-};
+const CONFIGS = require('./lib/node-configs');
 const SERVER = path.join(__dirname, 'lib', 'http-server.js');
 const RUN_TIMEOUT_MS = 10 * 60 * 1000; // per valgrind run
 const REQUEST_TIMEOUT_MS = 60 * 1000; // per request (valgrind is ~50x slower)

@@ -22,15 +22,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { resolveMajors } = require('../scripts/node-majors');
 
-const CONFIGS = {
-  20: { major: 20, flags: [] },
-  22: { major: 22, flags: [] },
-  '22-frame': { major: 22, flags: ['--experimental-async-context-frame'] },
-  24: { major: 24, flags: [] },
-  '24-noframe': { major: 24, flags: ['--no-async-context-frame'] },
-  26: { major: 26, flags: [] },
-  '26-noframe': { major: 26, flags: ['--no-async-context-frame'] },
-};
+const CONFIGS = require('./lib/node-configs');
 // Ops per measurement: enough that N ops dwarf the run-to-run jitter of the
 // zero-op process (a few hundred thousand instructions).
 const OPS = { getStore: 1000000, run: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };

@@ -199,15 +199,7 @@ function parent() {
 // ---------------------------------------------------------------------------
 // Instructions mode.
 
-const NODE_CONFIGS = {
-  20: { major: 20, flags: [] },
-  22: { major: 22, flags: [] },
-  '22-frame': { major: 22, flags: ['--experimental-async-context-frame'] },
-  24: { major: 24, flags: [] },
-  '24-noframe': { major: 24, flags: ['--no-async-context-frame'] },
-  26: { major: 26, flags: [] },
-  '26-noframe': { major: 26, flags: ['--no-async-context-frame'] },
-};
+const NODE_CONFIGS = require('./lib/node-configs');
 // Ops per count: promises = async calls of 10 awaits each.
 const INSTRUCTION_OPS = { promises: 300, timers: 10000, immediates: 10000 };
 
