@@ -72,10 +72,7 @@ function clockOrigin() {
   return origin;
 }
 const ORIGIN = clockOrigin();
-const now = () => {
-  const t = hrtime();
-  return t[0] * 1e3 + t[1] / 1e6 - ORIGIN;
-};
+const now = () => hrMs() - ORIGIN;
 // Trace thread id: 1 for the main thread, 1 + threadId in workers.
 const TRACE_TID = 1 + require('node:worker_threads').threadId;
 
