@@ -19,11 +19,39 @@
 // are only reachable through the built-in's maps and never updated in place
 // (but by disable(), which mirrors the built-in deleting from its map).
 
+const { ArrayIsArray } = require('./primordials');
+
 // Objects rather than numbers, so every frame starts with generic elements
 // and keeps one elements kind whatever the stores (faster, monomorphic reads).
 const EXCLUSIVE = Object.freeze({ __proto__: null, ownership: 'exclusive' });
 const SHARED = Object.freeze({ __proto__: null, ownership: 'shared' });
 const FIRST_INDEX = 1;
+
+// The engines carry the first instance's store bare, without a frame, while
+// it is the only entry (its slot is never recycled, so it needs no
+// generation check). A bare present-undefined is this sentinel, distinct
+// from "no entry"; a store that is an array always goes into a frame, so an
+// array is always a frame.
+const UNDEFINED_STORE = Object.freeze({ __proto__: null, store: undefined });
+
+/** Whether a carried value is a frame (else undefined or a bare store). */
+function isFrame(value) {
+  try {
+    return ArrayIsArray(value);
+  } catch {
+    return false; // a revoked Proxy: never a frame of ours
+  }
+}
+
+/** The store a bare value stands for. */
+function bareStore(value) {
+  return value === UNDEFINED_STORE ? undefined : value;
+}
+
+/** An exclusive frame holding the first instance's bare store. */
+function frameOfBare(value) {
+  return [EXCLUSIVE, generationAt(FIRST_INDEX), bareStore(value)];
+}
 
 // Generation 0 is never handed out, so a zero-filled slot is "no entry".
 const generations = [];
@@ -121,6 +149,10 @@ module.exports = {
   EXCLUSIVE,
   SHARED,
   FIRST_INDEX,
+  UNDEFINED_STORE,
+  isFrame,
+  bareStore,
+  frameOfBare,
   allocateSlot,
   generationAt,
   indexOfSlot,

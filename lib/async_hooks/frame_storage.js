@@ -30,6 +30,10 @@ const { ArrayIsArray, ObjectIs, ReflectApply } = require('./primordials');
 const {
   EXCLUSIVE,
   FIRST_INDEX,
+  UNDEFINED_STORE,
+  isFrame,
+  bareStore,
+  frameOfBare,
   allocateSlot,
   generationAt,
   copyFrame,
@@ -51,22 +55,12 @@ const carrier = new BuiltinAsyncLocalStorage();
 // this count is unchanged the carrier still holds the frame last written.
 let carrierWrites = 0;
 
-const UNDEFINED_STORE = Object.freeze({ __proto__: null, store: undefined });
-
-function isFrame(value) {
-  try {
-    return ArrayIsArray(value);
-  } catch {
-    return false; // a revoked Proxy: never a frame of ours
-  }
-}
-
 /** The store of the instance at `index` in carrier value `value`, or `absent`. */
 function entryOf(value, index, generation, absent) {
   if (value === undefined) return absent;
   if (isFrame(value)) return value[index] === generation ? value[index + 1] : absent;
   if (index !== FIRST_INDEX) return absent;
-  return value === UNDEFINED_STORE ? undefined : value;
+  return bareStore(value);
 }
 
 /** A new carrier value: `value` with the entry at `index` set to `store`. */
@@ -77,8 +71,7 @@ function withEntry(value, index, generation, store) {
     if (store === undefined) return UNDEFINED_STORE;
     return isFrame(store) ? [EXCLUSIVE, generation, store] : store;
   }
-  const next = value === undefined ? [EXCLUSIVE] :
-    [EXCLUSIVE, generationAt(FIRST_INDEX), value === UNDEFINED_STORE ? undefined : value];
+  const next = value === undefined ? [EXCLUSIVE] : frameOfBare(value);
   setEntry(next, index, generation, store);
   return next;
 }

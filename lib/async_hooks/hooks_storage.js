@@ -14,6 +14,11 @@
 // was propagated to a child is shared and replaced by a copy on the next
 // change, so a child keeps the stores it was created with; a frame only the
 // current resource holds is updated in place, without allocating.
+//
+// As in frame_storage.js, a resource holds undefined, a frame, or the first
+// instance's store bare while it is the only entry (see frame.js). A bare
+// store is written on the resource itself, exactly as the built-in writes
+// its property, so a one-instance context allocates nothing of ours.
 
 const {
   AsyncResource,
@@ -31,7 +36,12 @@ const {
   EXCLUSIVE,
   SHARED,
   FIRST_INDEX,
-  allocateSlot, generationAt,
+  UNDEFINED_STORE,
+  isFrame,
+  bareStore,
+  frameOfBare,
+  allocateSlot,
+  generationAt,
   indexOfSlot,
   onSlotReleased,
   setEntry,
@@ -120,6 +130,11 @@ function withoutDisabled(frame) {
   return next;
 }
 
+// The value a child resource gets from a bare parent value.
+function bareWithoutDisabled(value) {
+  return disabledGenerations[FIRST_INDEX] === undefined ? value : undefined;
+}
+
 // Node 24+ propagation gives every enabled instance an entry in the new
 // resource, holding undefined when the parent had none, and an entry hides
 // defaultValue. Only instances with a defaultValue can tell the difference,
@@ -130,7 +145,8 @@ let defaultValueCount = 0;
 
 // One copy at most, with an entry for every enabled instance that has a
 // defaultValue and no entry yet.
-function withDefaultValueEntries(frame) {
+function withDefaultValueEntries(value) {
+  const frame = value === undefined || isFrame(value) ? value : frameOfBare(value);
   let next = frame;
   for (let index = FIRST_INDEX; index < defaultValueGenerations.length; index += 2) {
     const generation = defaultValueGenerations[index];
@@ -142,14 +158,24 @@ function withDefaultValueEntries(frame) {
   return next;
 }
 
+/** The store of the instance at `index` in a resource's value, or undefined. */
+function entryOf(value, index, generation) {
+  if (isFrame(value)) return value[index] === generation ? value[index + 1] : undefined;
+  return value !== undefined && index === FIRST_INDEX ? bareStore(value) : undefined;
+}
+
 const storageHook = createHook({
   init(asyncId, type, triggerAsyncId, resource) {
     // Value of executionAsyncResource() is always a non null object.
     const current = executionAsyncResource();
     let frame = FLAT ? current[kFrame] : current[kContext]?.[kFrame];
     if (frame !== undefined) {
-      if (disabledCount !== 0) frame = withoutDisabled(frame);
-      frame[0] = SHARED;
+      if (isFrame(frame)) {
+        if (disabledCount !== 0) frame = withoutDisabled(frame);
+        frame[0] = SHARED;
+      } else if (disabledCount !== 0) {
+        frame = bareWithoutDisabled(frame);
+      }
     }
     if (defaultValueCount !== 0) {
       frame = withDefaultValueEntries(frame);
@@ -172,13 +198,22 @@ let inPlaceWrites = 0;
 
 // The per-resource write of the built-in: in place when the resource is the
 // frame's only holder, else on a copy (children keep what they captured).
-// Returns the copy, or undefined when the write was in place.
+// Returns the copy, or undefined when the write was in place. The first
+// instance's store goes bare on a resource that holds no frame.
 function setStore(resource, index, generation, store) {
-  const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
-  if (frame !== undefined && frame[0] === EXCLUSIVE) {
-    inPlaceWrites++;
-    setEntry(frame, index, generation, store);
-    return undefined;
+  let frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
+  if (isFrame(frame)) {
+    if (frame[0] === EXCLUSIVE) {
+      inPlaceWrites++;
+      setEntry(frame, index, generation, store);
+      return undefined;
+    }
+  } else if (index === FIRST_INDEX && !isFrame(store)) {
+    const bare = store === undefined ? UNDEFINED_STORE : store;
+    writeFrame(resource, bare);
+    return bare;
+  } else if (frame !== undefined) {
+    frame = frameOfBare(frame);
   }
   const next = frameWith(frame, index, generation, store);
   writeFrame(resource, next);
@@ -187,7 +222,12 @@ function setStore(resource, index, generation, store) {
 
 function deleteStore(resource, index) {
   const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
-  if (frame === undefined || index >= frame.length || frame[index] === 0) return;
+  if (frame === undefined) return;
+  if (!isFrame(frame)) {
+    if (index === FIRST_INDEX) writeFrame(resource, undefined);
+    return;
+  }
+  if (index >= frame.length || frame[index] === 0) return;
   if (frame[0] === EXCLUSIVE) {
     inPlaceWrites++;
     frame[index] = 0;
@@ -261,8 +301,7 @@ class AsyncLocalStorage {
   _propagate(resource, triggerResource, type) {
     if (this.enabled) {
       const parent = FLAT ? triggerResource[kFrame] : triggerResource[kContext]?.[kFrame];
-      const has = parent !== undefined && parent[this.#index] === this.#generation;
-      setStore(resource, this.#index, this.#generation, has ? parent[this.#index + 1] : undefined);
+      setStore(resource, this.#index, this.#generation, entryOf(parent, this.#index, this.#generation));
     }
   }
 
@@ -289,8 +328,15 @@ class AsyncLocalStorage {
     const resource = executionAsyncResource();
     const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
     // What the built-in reads as the old property value.
-    const hadEntry = frame !== undefined && frame[index] === generation;
-    const oldStore = hadEntry ? frame[index + 1] : undefined;
+    let hadEntry = false;
+    let oldStore;
+    if (isFrame(frame)) {
+      hadEntry = frame[index] === generation;
+      if (hadEntry) oldStore = frame[index + 1];
+    } else if (frame !== undefined && index === FIRST_INDEX) {
+      hadEntry = true;
+      oldStore = bareStore(frame);
+    }
 
     if (!overridden) {
       // getStore() inline: the default when disabled or unset.
@@ -309,10 +355,12 @@ class AsyncLocalStorage {
       // resource, restoring would copy it again. If nothing has changed it,
       // the prior frame holds exactly what that restore would build (shared
       // frames are never changed): put it back instead. An uncaptured copy
-      // is restored in place and stays, so later runs write in place.
-      if (entered !== undefined && entered[0] === SHARED && writes === inPlaceWrites &&
-          (hadEntry || this.#defaultValue === undefined) &&
-          (FLAT ? resource[kFrame] : resource[kContext]?.[kFrame]) === entered) {
+      // is restored in place and stays, so later runs write in place. A
+      // bare store entered is unchanged while the resource still holds it,
+      // and the prior value (bare or none) is then the restored one.
+      if (entered !== undefined && (hadEntry || this.#defaultValue === undefined) &&
+          (FLAT ? resource[kFrame] : resource[kContext]?.[kFrame]) === entered &&
+          (isFrame(entered) ? entered[0] === SHARED && writes === inPlaceWrites : true)) {
         writeFrame(resource, frame);
       } else {
         this.#restore(resource, hadEntry, oldStore);
@@ -346,8 +394,13 @@ class AsyncLocalStorage {
     if (this.enabled) {
       const resource = executionAsyncResource();
       const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
-      if (frame !== undefined && frame[this.#index] === this.#generation) {
-        return frame[this.#index + 1];
+      if (frame !== undefined) {
+        const index = this.#index;
+        if (isFrame(frame)) {
+          if (frame[index] === this.#generation) return frame[index + 1];
+        } else if (index === FIRST_INDEX) {
+          return bareStore(frame);
+        }
       }
     }
     // Node 20/22's class has no private state: a foreign receiver that is

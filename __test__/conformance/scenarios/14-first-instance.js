@@ -53,3 +53,57 @@ scenario('disable() of the first instance alone, with captures', async (r) => {
   });
   r.log('outside', first.getStore());
 });
+
+// Resources created before any store is set, so the scenarios below start
+// from a resource holding nothing (the ones above leave frames behind on
+// the scenario's own resource, and frames are inherited).
+const clean = Array.from({ length: 4 }, (_, i) => new h.AsyncResource(`CLEAN${i}`));
+
+scenario('run() of the first instance restoring after the store changed under it', async (r) => {
+  // Restores that cannot simply put the prior value back: a later instance
+  // added meanwhile, or the store replaced by enterWith().
+  clean[0].runInAsyncScope(() => first.run('q', () => {
+    first.enterWith(undefined);
+    first.run('x', () => later.run('L', () => r.log('inside', first.getStore(), later.getStore())));
+    r.log('present undefined restored beside a later instance', first.getStore(), later.getStore());
+  }));
+  await clean[1].runInAsyncScope(async () => {
+    first.run('a', () => first.enterWith('b'));
+    r.log('no store restored after enterWith', first.getStore());
+    await tick();
+    r.log('no store after await', first.getStore());
+    first.run('c', () => {
+      first.enterWith(undefined);
+      first.run('d', () => first.enterWith('e'));
+      r.log('present undefined restored after enterWith', first.getStore());
+    });
+  });
+});
+
+scenario('the first instance beside an instance with a defaultValue', async (r) => {
+  const withDefault = new h.AsyncLocalStorage({ defaultValue: 'D' });
+  withDefault.run('W', () => {});
+  await clean[2].runInAsyncScope(() => first.run('a', async () => {
+    r.log('entered', first.getStore(), withDefault.getStore());
+    await tick();
+    r.log('after await', first.getStore(), withDefault.getStore());
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    r.log('after a timer', first.getStore(), withDefault.getStore());
+    withDefault.run('W2', () => r.log('both', first.getStore(), withDefault.getStore()));
+  }));
+  withDefault.disable();
+});
+
+scenario('_propagate() of the first instance, where the built-in has it', (r) => {
+  const has = typeof first._propagate === 'function';
+  r.log('has _propagate', has);
+  if (!has) return;
+  const parent = clean[3];
+  parent.runInAsyncScope(() => first.enterWith('p'));
+  const child = new h.AsyncResource('CHILD');
+  const empty = new h.AsyncResource('EMPTY');
+  first._propagate(child, parent, 'CHILD');
+  r.log('child of a parent with a store', child.runInAsyncScope(() => first.getStore()));
+  first._propagate(parent, empty, 'PARENT');
+  r.log('overwritten from an empty parent', parent.runInAsyncScope(() => first.getStore()));
+});
