@@ -4,7 +4,7 @@
 // the count of a run with ops = 0 from one with ops = N: what is left is
 // the cost of N operations, start-up, set-up and warm-up excluded.
 //
-//   node tracker-instructions-child.js <workload> <configuration> <ops>
+//   node tracker-instructions-child.js <workload> <configuration> <ops> [warm-up ops]
 //
 // Workloads and configurations are those of the timing mode
 // (benchmark/tracker.js): the hook or tracker is set up first, everything
@@ -13,10 +13,11 @@
 
 const { runWithRequestContext } = require('../../lib/request');
 
-const [workload, config, opsArg] = process.argv.slice(2);
+const [workload, config, opsArg, warmupArg] = process.argv.slice(2);
 const ops = Number(opsArg);
 const CHUNK = 1000;
 const WARMUP = { promises: 300, timers: 5000, immediates: 5000 };
+const warmup = warmupArg === undefined ? WARMUP[workload] : Number(warmupArg);
 
 async function chain() {
   let x = 0;
@@ -68,9 +69,10 @@ const run = workloads[workload];
 if (run === undefined) throw new Error(`unknown workload ${workload}`);
 if (configs[config] === undefined) throw new Error(`unknown configuration ${config}`);
 if (!Number.isInteger(ops) || ops < 0) throw new Error(`bad op count ${opsArg}`);
+if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`bad warm-up op count ${warmupArg}`);
 configs[config]();
 runWithRequestContext({}, async () => {
-  await run(WARMUP[workload]);
+  await run(warmup);
   await run(ops);
 }).catch((err) => {
   console.error(err);
