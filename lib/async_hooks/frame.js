@@ -27,11 +27,12 @@ const EXCLUSIVE = Object.freeze({ __proto__: null, ownership: 'exclusive' });
 const SHARED = Object.freeze({ __proto__: null, ownership: 'shared' });
 const FIRST_INDEX = 1;
 
-// The engines carry the first instance's store bare, without a frame, while
-// it is the only entry (its slot is never recycled, so it needs no
-// generation check). A bare present-undefined is this sentinel, distinct
-// from "no entry"; a store that is an array always goes into a frame, so an
-// array is always a frame.
+// The engines carry the first instance's store bare, without a frame (its
+// slot is never recycled, so it needs no generation check): on a carrier of
+// its own (frame_storage.js), or on a resource while it is the only entry
+// (hooks_storage.js, where a store that is an array always goes into a
+// frame, so an array is always a frame). A bare present-undefined is this
+// sentinel, distinct from "no entry".
 const UNDEFINED_STORE = Object.freeze({ __proto__: null, store: undefined });
 
 /** Whether a carried value is a frame (else undefined or a bare store). */
@@ -61,8 +62,8 @@ const onRelease = [];
 const registry = new FinalizationRegistry((slot) => {
   for (let i = 0; i < onRelease.length; i++) onRelease[i](slot);
   // Slot 0 is never recycled: its owner is the first instance for the life
-  // of the process, which lets a carrier hold that instance's store bare
-  // (frame_storage.js) with no generation to check.
+  // of the process, which lets the engines carry that instance's store bare
+  // with no generation to check.
   if (slot !== 0) freeSlots.push(slot);
 });
 
