@@ -394,6 +394,36 @@ function trackResources(options) {
   if (promises) callbacks.promiseResolve = (asyncId) => record(KIND_RESOLVE, asyncId, times[LAST]);
   const hook = createHook(callbacks);
 
+  // Runs before/after/destroy a few times before the hook is enabled, on
+  // a made-up id, as a tracked callback and (promises: false) as an
+  // untracked promise, and throws their records away, so that every call
+  // site in them has type feedback when V8 optimizes them. Otherwise a
+  // branch the first thousands of events never took deoptimizes the hook
+  // the first time it runs (e.g. the clock read in before/after when only
+  // untracked promises ran so far), and the hook is compiled again later.
+  function primeHooks() {
+    const id = -2;
+    const skipSlot = id & SKIP_MASK;
+    for (let i = 0; i < 32; i++) {
+      callbacks.before(id);
+      callbacks.after(id);
+      callbacks.destroy(id);
+      if (!promises) {
+        skipIds[skipSlot] = id;
+        callbacks.before(id);
+        callbacks.after(id);
+        callbacks.destroy(id);
+        skipIds[skipSlot] = -1;
+      }
+      pos = 0;
+    }
+    depth = 0;
+    callbackId = -1;
+    times[START] = NO_TIME;
+    times[LAST] = now();
+  }
+  primeHooks();
+
   function endRequest(requestId) {
     if (requestId === undefined) requestId = defaultOrUser();
     optionalString('requestId', requestId);
