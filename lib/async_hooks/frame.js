@@ -27,11 +27,11 @@ const EXCLUSIVE = Object.freeze({ __proto__: null, ownership: 'exclusive' });
 const SHARED = Object.freeze({ __proto__: null, ownership: 'shared' });
 const FIRST_INDEX = 1;
 
-// The engines carry the first instance's store bare, without a frame (its
-// slot is never recycled, so it needs no generation check): on a carrier of
-// its own (frame_storage.js), or on a resource while it is the only entry
-// (hooks_storage.js, where a store that is an array always goes into a
-// frame, so an array is always a frame). A bare present-undefined is this
+// The engines carry the first instance's store bare, without a frame, while
+// it is the only entry (its slot is never recycled, so it needs no
+// generation check): as the carrier's value (frame_storage.js) or a
+// resource's (hooks_storage.js). A store that is an array always goes into
+// a frame, so an array is always a frame; a bare present-undefined is this
 // sentinel, distinct from "no entry".
 const UNDEFINED_STORE = Object.freeze({ __proto__: null, store: undefined });
 

@@ -3,35 +3,42 @@
 // (Node 24+ by default, Node 22 with --experimental-async-context-frame).
 //
 // The built-in copies the whole instance map twice per run(), so its cost
-// grows with the number of live instances. Here our instances ride two
-// built-in instances (the carriers), all but the first as slots of one frame
-// array: V8 propagates them for free, and run() copies a map of at most two
-// entries whatever the number of our instances.
+// grows with the number of live instances. Here every instance of ours is a
+// slot of one frame array, and that array is the value of a single built-in
+// instance (the carrier): V8 propagates it for free, and run() copies a
+// one-entry map whatever the number of our instances.
 //
 // Each method mirrors internal/async_local_storage/async_context_frame.js
 // step by step (the "map" being our frame), so observable behaviour is the
 // built-in's: run() restores with enterWith(prior), exit() is run(undefined),
 // disable() deletes from the current frame in place.
 //
-// Two carriers. The first instance of the process (frame index
-// FIRST_INDEX, a slot never recycled) rides `bareCarrier` alone, its store
-// carried bare (UNDEFINED_STORE standing for a present undefined, which must
-// stay distinct from "no entry"), so a context of a single instance costs
-// what the built-in's costs, its map and nothing more. Every other instance
-// is a slot of the frame `frameCarrier` holds. Each carrier holds one kind
-// of value only, so no read has to tell a frame from a store (Array.isArray
-// alone cost 15 of Node 22's 92-instruction getStore).
+// The carrier holds one of three things:
+//   undefined      none of our instances has an entry;
+//   a frame        an array, see frame.js;
+//   anything else  the store of the first instance (frame index FIRST_INDEX,
+//                  a slot never recycled), its only entry, carried bare
+//                  (UNDEFINED_STORE standing for a present undefined, which
+//                  must stay distinct from "no entry").
+// The bare form makes a context of a single instance cost what the
+// built-in's costs, its map and nothing more: no frame array per run(). A
+// store that is an array always goes into a frame, so an array is always a
+// frame.
 
 const { AsyncResource } = require('node:async_hooks');
-const { ObjectIs, ReflectApply } = require('./primordials');
+const { ArrayIsArray, ObjectIs, ReflectApply } = require('./primordials');
 const {
+  EXCLUSIVE,
   FIRST_INDEX,
   UNDEFINED_STORE,
+  isFrame,
   bareStore,
+  frameOfBare,
   allocateSlot,
   generationAt,
   copyFrame,
   frameWith,
+  setEntry,
 } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
@@ -41,17 +48,32 @@ const {
 } = require('./mechanism');
 const RunScope = require('./run_scope');
 
-const bareCarrier = new BuiltinAsyncLocalStorage();
-const frameCarrier = new BuiltinAsyncLocalStorage();
+const carrier = new BuiltinAsyncLocalStorage();
 
-// Counts our writes of frameCarrier. Only our code writes it (everything
-// else that changes the current frame restores it before returning), so
-// while this count is unchanged it still holds the frame last written.
-let frameWrites = 0;
+// Counts our writes of the carrier. Only our code writes it (everything else
+// that changes the current frame restores it before returning), so while
+// this count is unchanged the carrier still holds the frame last written.
+let carrierWrites = 0;
 
-/** The bare carrier value standing for `store`. */
-function bareOf(store) {
-  return store === undefined ? UNDEFINED_STORE : store;
+/** The store of the instance at `index` in carrier value `value`, or `absent`. */
+function entryOf(value, index, generation, absent) {
+  if (value === undefined) return absent;
+  if (isFrame(value)) return value[index] === generation ? value[index + 1] : absent;
+  if (index !== FIRST_INDEX) return absent;
+  return bareStore(value);
+}
+
+/** A new carrier value: `value` with the entry at `index` set to `store`. */
+function withEntry(value, index, generation, store) {
+  if (isFrame(value)) return frameWith(value, index, generation, store);
+  // `value` is undefined or the first instance's bare store.
+  if (index === FIRST_INDEX) {
+    if (store === undefined) return UNDEFINED_STORE;
+    return isFrame(store) ? [EXCLUSIVE, generation, store] : store;
+  }
+  const next = value === undefined ? [EXCLUSIVE] : frameOfBare(value);
+  setEntry(next, index, generation, store);
+  return next;
 }
 
 class AsyncLocalStorage {
@@ -85,76 +107,59 @@ class AsyncLocalStorage {
     // The built-in deletes `this` from the current frame: a no-op for an
     // object that is not one of ours, so foreign receivers do not throw.
     if (!AsyncLocalStorage.#owns(this)) return;
-    if (this.#index === FIRST_INDEX) {
-      // The carrier's entry is this instance's alone: the built-in's own
-      // in-place delete of it is exactly ours.
-      bareCarrier.disable();
-      return;
-    }
-    const frame = frameCarrier.getStore();
-    if (frame !== undefined && frame[this.#index] === this.#generation) {
-      // In place, like the built-in's delete on the current frame: every
-      // continuation that captured this frame loses the store too.
-      frame[this.#index] = 0;
-      frame[this.#index + 1] = undefined;
+    const value = carrier.getStore();
+    if (isFrame(value)) {
+      if (value[this.#index] === this.#generation) {
+        // In place, like the built-in's delete on the current frame: every
+        // continuation that captured this frame loses the store too.
+        value[this.#index] = 0;
+        value[this.#index + 1] = undefined;
+      }
+    } else if (value !== undefined && this.#index === FIRST_INDEX) {
+      // A bare store: the carrier's entry is this instance's alone, so the
+      // built-in's own in-place delete of it is exactly ours.
+      carrierWrites++;
+      carrier.disable();
     }
   }
 
   enterWith(data) {
+    const value = carrier.getStore();
     if (!AsyncLocalStorage.#owns(this)) {
       // The built-in would add a key for this foreign object to a new
-      // frame; the stores of every real instance stay as they were, but
-      // in-place deletes no longer reach the frames captured before.
-      const frame = frameCarrier.getStore();
-      frameWrites++;
-      frameCarrier.enterWith(frame === undefined ? undefined : copyFrame(frame));
-    } else if (this.#index === FIRST_INDEX) {
-      bareCarrier.enterWith(bareOf(data));
-    } else {
-      const frame = frameCarrier.getStore();
-      frameWrites++;
-      frameCarrier.enterWith(frameWith(frame, this.#index, this.#generation, data));
+      // frame; the stores of every real instance stay as they were.
+      carrierWrites++;
+      carrier.enterWith(isFrame(value) ? copyFrame(value) : value);
+      return;
     }
+    carrierWrites++;
+    carrier.enterWith(withEntry(value, this.#index, this.#generation, data));
   }
 
   run(data, fn, ...args) {
     // Unless a subclass overrides them, getStore() and enterWith() are
-    // ours: do their work inline, reading the current value once.
+    // ours: do their work inline, reading the current frame once.
     const { getStore, enterWith } = this;
     if (getStore !== ownGetStore || enterWith !== ownEnterWith) {
       return runThroughOverrides(this, data, fn, args);
     }
     const index = this.#index;
-    if (index === FIRST_INDEX) {
-      // The built-in's run() on the bare carrier.
-      const value = bareCarrier.getStore();
-      const prior = value === undefined ? this.#defaultValue : bareStore(value);
-      if (ObjectIs(prior, data)) {
-        return ReflectApply(fn, null, args);
-      }
-      bareCarrier.enterWith(bareOf(data));
-      try {
-        return ReflectApply(fn, null, args);
-      } finally {
-        bareCarrier.enterWith(bareOf(prior));
-      }
-    }
     const generation = this.#generation;
-    const frame = frameCarrier.getStore();
-    const prior = frame !== undefined && frame[index] === generation ? frame[index + 1] : this.#defaultValue;
+    const value = carrier.getStore();
+    const prior = entryOf(value, index, generation, this.#defaultValue);
     if (ObjectIs(prior, data)) {
       return ReflectApply(fn, null, args);
     }
-    const entered = frameWith(frame, index, generation, data);
-    const writes = ++frameWrites;
-    frameCarrier.enterWith(entered);
+    const entered = withEntry(value, index, generation, data);
+    const writes = ++carrierWrites;
+    carrier.enterWith(entered);
     try {
       return ReflectApply(fn, null, args);
     } finally {
       // The current frame, read only if one of ours changed it meanwhile.
-      const current = writes === frameWrites ? entered : frameCarrier.getStore();
-      frameWrites++;
-      frameCarrier.enterWith(frameWith(current, index, generation, prior));
+      const current = writes === carrierWrites ? entered : carrier.getStore();
+      carrierWrites++;
+      carrier.enterWith(withEntry(current, index, generation, prior));
     }
   }
 
@@ -163,21 +168,22 @@ class AsyncLocalStorage {
   }
 
   getStore() {
-    // One read of each field: each private read is a map check in
-    // optimized code, and this is the hottest method of the class.
-    let index;
-    try {
-      index = this.#index;
-    } catch {
-      // A foreign receiver: fail as the built-in does, on #defaultValue.
-      return this.#defaultValue;
-    }
-    if (index === FIRST_INDEX) {
-      const value = bareCarrier.getStore();
-      if (value !== undefined) return bareStore(value);
-    } else {
-      const frame = frameCarrier.getStore();
-      if (frame !== undefined && frame[index] === this.#generation) return frame[index + 1];
+    const value = carrier.getStore();
+    if (value !== undefined) {
+      // One read of each field: each private read is a map check in
+      // optimized code, and this is the hottest method of the class.
+      let index;
+      try {
+        index = this.#index;
+      } catch {
+        // A foreign receiver: fail as the built-in does, on #defaultValue.
+        return this.#defaultValue;
+      }
+      if (isFrame(value)) {
+        if (value[index] === this.#generation) return value[index + 1];
+      } else if (index === FIRST_INDEX) {
+        return value === UNDEFINED_STORE ? undefined : value;
+      }
     }
     return this.#defaultValue;
   }
@@ -189,15 +195,18 @@ class AsyncLocalStorage {
     if (!supportsOptions) {
       const { getStore } = {
         getStore() {
-          let index;
+          const value = carrier.getStore();
+          if (value === undefined) return undefined;
+          // One try block, cheaper than a brand check up front when the
+          // receiver is ours (callgrind).
           try {
-            index = this.#index;
+            const index = this.#index;
+            if (ArrayIsArray(value)) return value[index] === this.#generation ? value[index + 1] : undefined;
+            return index === FIRST_INDEX && value !== UNDEFINED_STORE ? value : undefined;
           } catch {
-            return undefined; // a foreign receiver
+            // A foreign receiver, or a bare store that is a revoked Proxy.
+            return AsyncLocalStorage.#owns(this) && this.#index === FIRST_INDEX ? value : undefined;
           }
-          if (index === FIRST_INDEX) return bareStore(bareCarrier.getStore());
-          const frame = frameCarrier.getStore();
-          return frame !== undefined && frame[index] === this.#generation ? frame[index + 1] : undefined;
         },
       };
       Object.defineProperty(AsyncLocalStorage.prototype, 'getStore', { value: getStore });
