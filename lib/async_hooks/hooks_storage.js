@@ -360,7 +360,7 @@ class AsyncLocalStorage {
       // and the prior value (bare or none) is then the restored one.
       if (entered !== undefined && (hadEntry || this.#defaultValue === undefined) &&
           (FLAT ? resource[kFrame] : resource[kContext]?.[kFrame]) === entered &&
-          (isFrame(entered) ? entered[0] === SHARED && writes === inPlaceWrites : true)) {
+          (!isFrame(entered) || (entered[0] === SHARED && writes === inPlaceWrites))) {
         writeFrame(resource, frame);
       } else {
         this.#restore(resource, hadEntry, oldStore);
