@@ -49,6 +49,18 @@ function bareStore(value) {
   return value === UNDEFINED_STORE ? undefined : value;
 }
 
+/** The bare value standing for `store` (never an array: see above). */
+function bareOf(store) {
+  return store === undefined ? UNDEFINED_STORE : store;
+}
+
+/** The store of the instance at `index` in carried value `value`, or `absent`. */
+function entryOf(value, index, generation, absent) {
+  if (value === undefined) return absent;
+  if (isFrame(value)) return value[index] === generation ? value[index + 1] : absent;
+  return index === FIRST_INDEX ? bareStore(value) : absent;
+}
+
 /** An exclusive frame holding the first instance's bare store. */
 function frameOfBare(value) {
   return [EXCLUSIVE, generationAt(FIRST_INDEX), bareStore(value)];
@@ -153,6 +165,8 @@ module.exports = {
   UNDEFINED_STORE,
   isFrame,
   bareStore,
+  bareOf,
+  entryOf,
   frameOfBare,
   allocateSlot,
   generationAt,

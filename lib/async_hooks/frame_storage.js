@@ -32,7 +32,8 @@ const {
   FIRST_INDEX,
   UNDEFINED_STORE,
   isFrame,
-  bareStore,
+  bareOf,
+  entryOf,
   frameOfBare,
   allocateSlot,
   generationAt,
@@ -55,21 +56,12 @@ const carrier = new BuiltinAsyncLocalStorage();
 // this count is unchanged the carrier still holds the frame last written.
 let carrierWrites = 0;
 
-/** The store of the instance at `index` in carrier value `value`, or `absent`. */
-function entryOf(value, index, generation, absent) {
-  if (value === undefined) return absent;
-  if (isFrame(value)) return value[index] === generation ? value[index + 1] : absent;
-  if (index !== FIRST_INDEX) return absent;
-  return bareStore(value);
-}
-
 /** A new carrier value: `value` with the entry at `index` set to `store`. */
 function withEntry(value, index, generation, store) {
   if (isFrame(value)) return frameWith(value, index, generation, store);
   // `value` is undefined or the first instance's bare store.
   if (index === FIRST_INDEX) {
-    if (store === undefined) return UNDEFINED_STORE;
-    return isFrame(store) ? [EXCLUSIVE, generation, store] : store;
+    return isFrame(store) ? [EXCLUSIVE, generation, store] : bareOf(store);
   }
   const next = value === undefined ? [EXCLUSIVE] : frameOfBare(value);
   setEntry(next, index, generation, store);

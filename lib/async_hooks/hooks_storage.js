@@ -36,9 +36,10 @@ const {
   EXCLUSIVE,
   SHARED,
   FIRST_INDEX,
-  UNDEFINED_STORE,
   isFrame,
   bareStore,
+  bareOf,
+  entryOf,
   frameOfBare,
   allocateSlot,
   generationAt,
@@ -158,12 +159,6 @@ function withDefaultValueEntries(value) {
   return next;
 }
 
-/** The store of the instance at `index` in a resource's value, or undefined. */
-function entryOf(value, index, generation) {
-  if (isFrame(value)) return value[index] === generation ? value[index + 1] : undefined;
-  return value !== undefined && index === FIRST_INDEX ? bareStore(value) : undefined;
-}
-
 const storageHook = createHook({
   init(asyncId, type, triggerAsyncId, resource) {
     // Value of executionAsyncResource() is always a non null object.
@@ -209,7 +204,7 @@ function setStore(resource, index, generation, store) {
       return undefined;
     }
   } else if (index === FIRST_INDEX && !isFrame(store)) {
-    const bare = store === undefined ? UNDEFINED_STORE : store;
+    const bare = bareOf(store);
     writeFrame(resource, bare);
     return bare;
   } else if (frame !== undefined) {
@@ -301,7 +296,7 @@ class AsyncLocalStorage {
   _propagate(resource, triggerResource, type) {
     if (this.enabled) {
       const parent = FLAT ? triggerResource[kFrame] : triggerResource[kContext]?.[kFrame];
-      setStore(resource, this.#index, this.#generation, entryOf(parent, this.#index, this.#generation));
+      setStore(resource, this.#index, this.#generation, entryOf(parent, this.#index, this.#generation, undefined));
     }
   }
 
