@@ -8,12 +8,13 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const net = require('node:net');
 const http = require('node:http');
-const { once } = require('node:events');
+const { once, EventEmitter } = require('node:events');
+const { spawnSync } = require('node:child_process');
 const { setImmediate: tick, setTimeout: sleep } = require('node:timers/promises');
 
 const { trackResources } = require('../lib/tracker');
-const { executionAsyncId, AsyncResource } = require('../lib/async_hooks');
-const { runWithRequestContext, getRequestContext, httpContext } = require('../lib/request');
+const { executionAsyncId, AsyncResource, AsyncLocalStorage } = require('../lib/async_hooks');
+const { runWithRequestContext, getRequestContext, httpContext, withoutPropagation } = require('../lib/request');
 
 function inRequest(fn) {
   return runWithRequestContext({}, () => fn(getRequestContext().requestId));
@@ -241,6 +242,100 @@ test('ancestry walks the trigger chain of the current execution, through destroy
     assert.strictEqual(chain.links[i].asyncId, chain.links[i - 1].triggerAsyncId);
   }
   assert.deepStrictEqual(tracker.ancestry(987654321), []);
+});
+
+// The tracker reuses its last request lookup while no callback boundary,
+// request switch or executionAsyncId change happened; every resource must
+// still carry the request that getRequestContext() names at its creation.
+test('each resource carries the request current at its creation, wherever it is created', async (t) => {
+  const tracker = track(t);
+  const marks = [];
+  const mark = (label) => {
+    const timer = setTimeout(() => {}, 60_000);
+    marks.push({ label, timer, expected: getRequestContext()?.requestId });
+  };
+  t.after(() => { for (const m of marks) clearTimeout(m.timer); });
+
+  mark('outside');
+  let bound;
+  let snapshot;
+  const emitter = new EventEmitter();
+  emitter.on('go', () => mark('listener'));
+  await inRequest(async () => {
+    mark('a');
+    inRequest(() => {
+      mark('b');
+      withoutPropagation(() => mark('b without propagation'));
+      mark('b after withoutPropagation');
+    });
+    mark('a after b');
+    bound = AsyncResource.bind((depth) => {
+      mark(`bound ${depth}`);
+      if (depth === 0) {
+        inRequest(() => {
+          mark('request inside bound');
+          bound(1); // the same resource entered again, nested
+          mark('request inside bound, after nested');
+        });
+        mark('bound 0 after request');
+      }
+    });
+    snapshot = AsyncLocalStorage.snapshot();
+    queueMicrotask(() => mark('microtask'));
+    process.nextTick(() => mark('nextTick'));
+    await new Promise((resolve) => setImmediate(() => { mark('immediate'); resolve(); }));
+    mark('a after await');
+    await Promise.resolve().then(() => mark('then'));
+  });
+  mark('outside again');
+  inRequest(() => {
+    mark('c');
+    bound(0);
+    mark('c after bound');
+    snapshot(() => mark('snapshot'));
+    mark('c after snapshot');
+    emitter.emit('go');
+  });
+  mark('outside at last');
+
+  const byId = new Map(tracker.activeResources({ type: 'Timeout' }).map((r) => [r.asyncId, r.requestId]));
+  const seen = marks.map((m) => ({ label: m.label, requestId: byId.get(m.timer[Symbol.toPrimitive]()) }));
+  assert.deepStrictEqual(seen, marks.map((m) => ({ label: m.label, requestId: m.expected })));
+  // Not vacuous: the marks span several requests and none.
+  assert.ok(new Set(marks.map((m) => m.expected)).size >= 5);
+  assert.ok(marks.some((m) => m.expected === undefined));
+});
+
+test('a resource created in an unhandledRejection handler carries the request current there', () => {
+  // In a child: the test runner reports unhandled rejections itself.
+  const script = `
+    const { trackResources } = require(${JSON.stringify(require.resolve('../lib/tracker'))});
+    const { runWithRequestContext, getRequestContext } = require(${JSON.stringify(require.resolve('../lib/request'))});
+    const tracker = trackResources();
+    const marks = [];
+    const mark = (label) => marks.push({ label, timer: setTimeout(() => {}, 60_000), expected: getRequestContext()?.requestId });
+    process.on('unhandledRejection', () => {
+      mark('handler');
+      runWithRequestContext({}, () => mark('request in handler'));
+      mark('handler after request');
+      setImmediate(() => {
+        const byId = new Map(tracker.activeResources({ type: 'Timeout' }).map((r) => [r.asyncId, r.requestId]));
+        const out = marks.map((m) => ({ label: m.label, expected: m.expected ?? null,
+          recorded: byId.get(m.timer[Symbol.toPrimitive]()) ?? null }));
+        console.log(JSON.stringify(out));
+        process.exit(0);
+      });
+    });
+    runWithRequestContext({}, () => { mark('request'); Promise.reject(new Error('unhandled')); });
+    mark('outside');
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepStrictEqual(out.map((m) => m.label), ['request', 'outside', 'handler', 'request in handler', 'handler after request']);
+  for (const m of out) assert.strictEqual(m.recorded, m.expected, m.label);
+  assert.notStrictEqual(out[0].expected, null);
+  assert.notStrictEqual(out[3].expected, out[0].expected);
 });
 
 test('options.contextId names the context instead of the request kit', (t) => {

@@ -13,10 +13,20 @@ const { normalizeOptions, newRequestId } = require('./options');
 // on promise-hook Nodes an instance turns the promise hook on for the whole
 // process, which a plain drop-in user must not pay for or observe.
 let instance;
+// Bumped when a request context is entered and when it is left: with the
+// callback boundaries it tells the resource tracker when the current
+// request can have changed (lib/tracker/index.js, contextIndex()). Every
+// write of the instance goes through storage.run().
+let switches = 0;
 const storage = {
   run(store, fn, ...args) {
     instance ??= new AsyncLocalStorage();
-    return instance.run(store, fn, ...args);
+    switches = (switches + 1) | 0;
+    try {
+      return instance.run(store, fn, ...args);
+    } finally {
+      switches = (switches + 1) | 0;
+    }
   },
   getStore() {
     return instance === undefined ? undefined : instance.getStore();
@@ -138,6 +148,11 @@ function getRequestContext() {
   return storage.getStore();
 }
 
+/** How many times a request context was entered or left (wraps at 2^31). */
+function contextSwitches() {
+  return switches;
+}
+
 // Writes go to the request's own context even inside a withoutPropagation()
 // scope (whose store is a view inheriting from it).
 function rootOf(store) {
@@ -184,6 +199,7 @@ module.exports = {
   createRequestContext,
   runWithRequestContext,
   getRequestContext,
+  contextSwitches,
   RequestContext,
   withoutPropagation,
 };
