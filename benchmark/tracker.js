@@ -31,21 +31,25 @@
 // N ops and with 0 ops (same set-up and warm-up), `--reps` times each
 // (default 2), and reports (median instr(N) - median instr(0)) / N per op
 // and tracker ÷ empty hook. One op: an async call awaiting 10 promises,
-// one setTimeout(0), one setImmediate (N = 300, 10,000, 10,000 after as
-// many warm-up ops; counts include the garbage collections the ops cause,
-// so per-op figures move with N by a few hundred instructions; the timers
-// workload also depends on wall-clock time, how many timers expire per
-// loop turn under valgrind, and moves by thousands). The default warm-up
-// (300 async calls, 5,000 timers or immediates) does not finish V8's
-// tier-up: on Node 24 the hooks (empty or the tracker's) and Node's own
-// hook plumbing are compiled by TurboFan inside the measured ops, which
-// callgrind counts (per op at N = 10,000 immediates, 2026-11-30: 4,754 for
-// the empty hook, 8,770 for the tracker; none left in the window with
-// `--warmup 20000`, checked with --trace-opt). `--warmup N` sets the
+// one setTimeout(0), one setImmediate (N = 1,000, 10,000, 10,000; counts
+// include the garbage collections the ops cause, so per-op figures move
+// with N by a few hundred instructions; the timers workload also depends
+// on wall-clock time, how many timers expire per loop turn under valgrind,
+// and moves by thousands). The ops run after a warm-up (5,000 async calls,
+// 20,000 timers or immediates) that lets V8 finish tiering up the hooks and
+// Node's hook plumbing first: the overhead a long-running server pays. With
+// shorter warm-ups TurboFan compiles inside the measured ops and callgrind
+// counts it (per op at N = 10,000 immediates after 5,000, Node 24,
+// 2026-11-30: 4,754 for the empty hook, 8,770 for the tracker; on Node 26
+// after 300 async calls, 101,286 of the tracker's 259,736 per tracked
+// promise op against 23,975 of the empty hook's 126,650). With these
+// warm-ups none was left in the window where checked (Node 24 immediates,
+// --trace-opt; Node 26 tracked promises and timers, callgrind_annotate:
+// compiler functions 0 per op). `--warmup N` sets the
 // warm-up ops of every workload. Node 20 is
 // the system `node`; the others are found by scripts/node-majors.js (run
 // it first to install them). Needs valgrind on PATH; children run one
-// after another, 20–40 s each on a 2-core machine.
+// after another, 20–60 s each on a 2-core machine.
 
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
@@ -210,7 +214,7 @@ function parent() {
 
 const NODE_CONFIGS = require('./lib/node-configs');
 // Ops per count: promises = async calls of 10 awaits each.
-const INSTRUCTION_OPS = { promises: 300, timers: 10000, immediates: 10000 };
+const INSTRUCTION_OPS = { promises: 1000, timers: 10000, immediates: 10000 };
 
 function instructionsMode() {
   const { spawnSync } = require('node:child_process');
@@ -270,7 +274,7 @@ function instructionsMode() {
   }
   const fmt = (c) => (c === undefined ? '–' : Math.round(c.perOp).toLocaleString('en-US'));
   const fmtRatio = (x) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
-  const warmupNote = opts.warmup === null ? 'default warm-up' : `warm-up ${opts.warmup} ops`;
+  const warmupNote = opts.warmup === null ? 'warm-up 5,000 async calls / 20,000 timers or immediates' : `warm-up ${opts.warmup} ops`;
   console.log(`Instructions per op (callgrind, median of ${opts.reps} counts at N and at 0 ops, ${warmupNote}), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   console.log('');
   console.log('| node | workload | empty hook | tracker | ratio | empty hook + promiseResolve | tracker `{ promises: true }` | ratio |');
