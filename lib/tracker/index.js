@@ -252,13 +252,9 @@ function trackResources(options) {
   function lookUpContext() {
     let name;
     try {
-      if (defaultContext) {
-        // The default, inlined (one call less per init).
-        const context = getRequestContext();
-        name = context === undefined ? undefined : context.requestId;
-      } else {
-        name = userContextId();
-      }
+      // defaultContextId unless the user gave one; the cache in
+      // contextIndex() keeps the default's calls off most inits.
+      name = userContextId();
       if (name === undefined || name === null) return 0;
       if (name === lastContext) return lastContextId;
       if (typeof name !== 'string') name = String(name);
