@@ -167,6 +167,14 @@ export declare function parseTraceparent(header: StringOr): ParsedTraceparent | 
 export declare function parseTracestate(header: StringOr): Array<[string, string]> | null
 
 /**
+ * V8's extras binding object of the calling context (whose
+ * `getContinuationPreservedEmbedderData` / `setContinuationPreservedEmbedderData`
+ * builtins read and write the current async context frame), or `undefined`
+ * where it cannot be reached. Called once by `lib/async_hooks/frame_access.js`.
+ */
+export declare function v8ExtrasBinding(): object | undefined
+
+/**
  * Returns `value` if it is an acceptable incoming request id (non-empty,
  * at most `maxLength` characters, every character in `allowedChars`),
  * else `null`. Defaults: 128 and `[A-Za-z0-9._:-]`.

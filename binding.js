@@ -846,4 +846,5 @@ module.exports.nativePanicForTest = nativeBinding.nativePanicForTest
 module.exports.nativeVersion = nativeBinding.nativeVersion
 module.exports.parseTraceparent = nativeBinding.parseTraceparent
 module.exports.parseTracestate = nativeBinding.parseTracestate
+module.exports.v8ExtrasBinding = nativeBinding.v8ExtrasBinding
 module.exports.validateRequestId = nativeBinding.validateRequestId

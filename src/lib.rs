@@ -5,6 +5,7 @@
 //! Nothing here sits on the `getStore`/`run`/propagation path (that is
 //! JavaScript in `lib/`, see README "Architecture").
 
+mod continuation_data;
 mod error;
 mod ids;
 mod napi_ids;
