@@ -57,9 +57,9 @@ const carrier = new BuiltinAsyncLocalStorage();
 const frameAccess = require('./frame_access');
 const readCarrier = frameAccess === null ?
   () => carrier.getStore() :
-  (({ currentFrame, frameGet }) => () => {
+  (({ currentFrame }) => () => {
     const frame = currentFrame();
-    return frame === undefined ? undefined : frameGet(frame, carrier);
+    return frame === undefined ? undefined : frame.get(carrier);
   })(frameAccess);
 const writeCarrier = frameAccess === null ?
   (value) => carrier.enterWith(value) :
