@@ -10,9 +10,9 @@
 // references these items, so they look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use napi::bindgen_prelude::{Float64ArraySlice, Function, PromiseRaw};
+use napi::bindgen_prelude::{Float64ArraySlice, Function, Object};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -284,7 +284,7 @@ impl NativeResourceTracker {
     pid: u32,
     tid: u32,
     on_progress: Option<Function<'env, f64, ()>>,
-  ) -> napi::Result<PromiseRaw<'env, NativeWriteResult>> {
+  ) -> napi::Result<Object<'env>> {
     let events = self.inner.timeline_snapshot(now);
     let types: Vec<Arc<str>> = self.inner.types().to_vec();
     let dropped = self.inner.stats().dropped_events;
@@ -292,10 +292,12 @@ impl NativeResourceTracker {
       Some(f) => Some(f.build_threadsafe_function().build()?),
       None => None,
     };
-    env.spawn_future(async move {
+    let runtime = export_runtime().map_err(|message| napi::Error::new(Status::GenericFailure, message))?;
+    let (deferred, promise) = env.create_deferred()?;
+    runtime.spawn(async move {
       let count = events.len();
       let outcome = write_events(&path, (pid, tid), &types, dropped, &events, progress.as_ref()).await;
-      Ok(match outcome {
+      let result = match outcome {
         Ok(bytes) => NativeWriteResult { bytes: bytes as f64, events: count as f64, error_code: None, error_message: None },
         Err(err) => NativeWriteResult {
           bytes: 0.0,
@@ -303,9 +305,30 @@ impl NativeResourceTracker {
           error_code: Some(io_code(&err)),
           error_message: Some(err.to_string()),
         },
-      })
-    })
+      };
+      deferred.resolve(move |_env| Ok(result));
+    });
+    Ok(promise)
   }
+}
+
+/// The runtime that writes timelines, built on the first export with one
+/// worker thread. Not napi-rs' own runtime, which starts its workers when
+/// the addon loads, and the addon loads with the context engine (see
+/// `continuation_data.rs`): a process that never exports starts no thread.
+fn export_runtime() -> Result<&'static tokio::runtime::Runtime, String> {
+  static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+  RUNTIME
+    .get_or_init(|| {
+      tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("fah-export")
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the export runtime: {err}"))
+    })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
 /// Same document as [`write_events`], written synchronously (for process
