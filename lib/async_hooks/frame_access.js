@@ -48,15 +48,6 @@ function loadBinding() {
   }
 }
 
-function isMap(value) {
-  try {
-    MapPrototypeGet(value, undefined);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function copyEntryInto(value, key) {
   this.set(key, value);
 }
@@ -79,8 +70,15 @@ function createFrameAccess() {
     probe.enterWith(token);
     const frame = currentFrame();
     // Node's frames extend its primordial SafeMap, not the global Map, so
-    // `instanceof Map` is false; Map.prototype.get checks the brand.
-    if (!isMap(frame) || MapPrototypeGet(frame, probe) !== token) return null;
+    // `instanceof Map` is false; Map.prototype.get checks the brand (throws
+    // on anything but a Map).
+    let seen;
+    try {
+      seen = MapPrototypeGet(frame, probe);
+    } catch {
+      return null;
+    }
+    if (seen !== token) return null;
     const FramePrototype = ReflectGetPrototypeOf(frame);
     const Frame = FramePrototype.constructor;
     if (typeof Frame !== 'function' || Frame.prototype !== FramePrototype) return null;
