@@ -29,6 +29,8 @@ function detectFeatures() {
     // Informational: which mechanism the built-in uses in this process.
     mechanism: '_enable' in proto ? 'async_hooks' : 'async_context_frame',
     major: Number(process.versions.node.split('.')[0]),
+    // Ours restricted to Node's public API (see README, "Portable mode").
+    portable: process.env.FAST_ASYNC_HOOKS_PORTABLE === '1',
   };
 }
 

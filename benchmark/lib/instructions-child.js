@@ -14,6 +14,7 @@ const ops = Number(opsArg);
 const impl = loadImpl(implName);
 const instances = Array.from({ length: live }, () => impl.create());
 const a = instances[0];
+const last = instances[instances.length - 1];
 const WARMUP = 20000;
 let sink = 0;
 
@@ -29,6 +30,7 @@ const SCHEDULERS = {
 const CASES = {
   // inside a run() of every live instance
   getStore: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (a.getStore() !== undefined) sink++; } },
+  getStoreLast: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (last.getStore() !== undefined) sink++; } },
   run: { entered: true, sync(n) { const s1 = { s: 1 }, s2 = { s: 2 }; for (let i = 0; i < n; i++) a.run(i & 1 ? s1 : s2, noop); } },
   // one op = an async function awaiting 10 resolved promises, in its own run()
   await: { entered: true, async async(n) { for (let i = 0; i < n; i++) await a.run(i, awaitChain); } },

@@ -27,12 +27,12 @@ const EXCLUSIVE = Object.freeze({ __proto__: null, ownership: 'exclusive' });
 const SHARED = Object.freeze({ __proto__: null, ownership: 'shared' });
 const FIRST_INDEX = 1;
 
-// The engines carry the first instance's store bare, without a frame, while
-// it is the only entry (its slot is never recycled, so it needs no
-// generation check): as the carrier's value (frame_storage.js) or a
-// resource's (hooks_storage.js). A store that is an array always goes into
-// a frame, so an array is always a frame; a bare present-undefined is this
-// sentinel, distinct from "no entry".
+// The engines carry the first instance's store bare, without a frame (its
+// slot is never recycled, so it needs no generation check): always, under a
+// carrier of its own (frame_storage.js), or while it is the only entry of a
+// resource (hooks_storage.js; there a store that is an array always goes
+// into a frame, so an array is always a frame). A bare present-undefined is
+// this sentinel, distinct from "no entry".
 const UNDEFINED_STORE = Object.freeze({ __proto__: null, store: undefined });
 
 /** Whether a carried value is a frame (else undefined or a bare store). */

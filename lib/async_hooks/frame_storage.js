@@ -5,8 +5,8 @@
 // The built-in copies the whole instance map twice per run(), so its cost
 // grows with the number of live instances. Here every instance of ours is a
 // slot of one frame array, and that array is the value of a single built-in
-// instance (the carrier): V8 propagates it for free, and run() copies a
-// one-entry map whatever the number of our instances.
+// instance (the carrier): V8 propagates it for free, and run() copies a map
+// of at most two entries (see below) whatever the number of our instances.
 //
 // Where the addon could fetch V8's frame accessors (frame_access.js), the
 // carrier's map is built and installed here, at half the cost of the
@@ -17,33 +17,33 @@
 // built-in's: run() restores with enterWith(prior), exit() is run(undefined),
 // disable() deletes from the current frame in place.
 //
-// The carrier holds one of three things:
-//   undefined      none of our instances has an entry;
-//   a frame        an array, see frame.js;
-//   anything else  the store of the first instance (frame index FIRST_INDEX,
-//                  a slot never recycled), its only entry, carried bare
-//                  (UNDEFINED_STORE standing for a present undefined, which
-//                  must stay distinct from "no entry").
-// The bare form makes a context of a single instance cost what the
-// built-in's costs, its map and nothing more: no frame array per run(). A
-// store that is an array always goes into a frame, so an array is always a
-// frame.
+// Two built-in instances carry our stores:
+//   carrier       undefined, or a frame (an array, see frame.js) holding the
+//                 stores of every instance but the first;
+//   firstCarrier  the store of the first instance created (frame index
+//                 FIRST_INDEX, a slot never recycled), bare: no frame array
+//                 per run() in the common one-instance case (UNDEFINED_STORE
+//                 stands for a present undefined, which must stay distinct
+//                 from "no entry").
+// Keeping the bare store out of the frame carrier means a carried value is
+// never "frame or bare store": telling them apart took Array.isArray on
+// every read, which Node 22's compilers do not inline (getStore() 99 ->
+// 131 instructions; callgrind). Keying the first instance's entry by the
+// instance itself, as the built-in does, cost more: 121 for it and 211 for
+// the others, whose lookups then start with a miss.
 
 const { AsyncResource } = require('node:async_hooks');
-const { ArrayIsArray, ObjectIs, ReflectApply } = require('./primordials');
+const { ObjectIs, ReflectApply } = require('./primordials');
 const {
-  EXCLUSIVE,
   FIRST_INDEX,
   UNDEFINED_STORE,
-  isFrame,
+  bareStore,
   bareOf,
-  entryOf,
-  frameOfBare,
   allocateSlot,
   generationAt,
   copyFrame,
   frameWith,
-  setEntry,
+  frameWithout,
 } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
@@ -53,40 +53,58 @@ const {
 } = require('./mechanism');
 const RunScope = require('./run_scope');
 
-const carrier = new BuiltinAsyncLocalStorage();
-
-// The carrier's store, read and written as its own getStore()/enterWith()
+// A carrier's store, read and written as its own getStore()/enterWith()
 // do, through frame_access.js where this Node allows (half the cost of the
 // built-in's frame copy), else through those methods.
 const frameAccess = require('./frame_access');
+const carrier = new BuiltinAsyncLocalStorage();
+const firstCarrier = new BuiltinAsyncLocalStorage();
 const readCarrier = frameAccess === null ?
-  () => carrier.getStore() :
-  (({ currentFrame }) => () => {
+  (key) => key.getStore() :
+  (({ currentFrame }) => (key) => {
     const frame = currentFrame();
-    return frame === undefined ? undefined : frame.get(carrier);
+    return frame === undefined ? undefined : frame.get(key);
   })(frameAccess);
 const writeCarrier = frameAccess === null ?
-  (value) => carrier.enterWith(value) :
-  (({ currentFrame, setFrame, frameWith }) => (value) => {
-    setFrame(frameWith(currentFrame(), carrier, value));
+  (key, value) => key.enterWith(value) :
+  (({ currentFrame, setFrame, frameWith: mapWith }) => (key, value) => {
+    setFrame(mapWith(currentFrame(), key, value));
   })(frameAccess);
 
-// Counts our writes of the carrier. Only our code writes it (everything else
-// that changes the current frame restores it before returning), so while
-// this count is unchanged the carrier still holds the frame last written.
+// Counts our writes of the frame carrier. Only our code writes it
+// (everything else that changes the current frame keeps its entry), so
+// while this count is unchanged the carrier still holds the frame last
+// written.
 let carrierWrites = 0;
 
-/** A new carrier value: `value` with the entry at `index` set to `store`. */
-function withEntry(value, index, generation, store) {
-  if (isFrame(value)) return frameWith(value, index, generation, store);
-  // `value` is undefined or the first instance's bare store.
-  if (index === FIRST_INDEX) {
-    return isFrame(store) ? [EXCLUSIVE, generation, store] : bareOf(store);
-  }
-  const next = value === undefined ? [EXCLUSIVE] : frameOfBare(value);
-  setEntry(next, index, generation, store);
-  return next;
-}
+// disable() of an instance in the frame carrier must reach the continuations
+// that captured the current frame (map) and no others, as the built-in's
+// in-place delete from that map does. A frame array is shared by every map
+// made from the current one meanwhile (by the first instance's writes, or a
+// built-in instance's), so it cannot just be edited in place:
+//   - with direct access, the current map gets a new array, in place;
+//   - through the public API, which cannot edit a map, every map of ours
+//     owns its array (the first instance's writes copy it), so the array is
+//     edited in place. A built-in instance's enterWith() in between still
+//     shares it (FAST_ASYNC_HOOKS_PORTABLE=1 only; see the README).
+const writeFirstCarrier = frameAccess === null ?
+  (value) => {
+    firstCarrier.enterWith(value);
+    const frame = carrier.getStore();
+    if (frame !== undefined) {
+      carrierWrites++;
+      carrier.enterWith(copyFrame(frame));
+    }
+  } :
+  (value) => writeCarrier(firstCarrier, value);
+const deleteFromCarrier = frameAccess === null ?
+  (frame, index) => {
+    frame[index] = 0;
+    frame[index + 1] = undefined;
+  } :
+  (({ currentFrame }) => (frame, index) => {
+    currentFrame().set(carrier, frameWithout(frame, index));
+  })(frameAccess);
 
 class AsyncLocalStorage {
   // Initialized by the field initializers, not the constructor: a field
@@ -119,33 +137,37 @@ class AsyncLocalStorage {
     // The built-in deletes `this` from the current frame: a no-op for an
     // object that is not one of ours, so foreign receivers do not throw.
     if (!AsyncLocalStorage.#owns(this)) return;
-    const value = readCarrier();
-    if (isFrame(value)) {
-      if (value[this.#index] === this.#generation) {
-        // In place, like the built-in's delete on the current frame: every
-        // continuation that captured this frame loses the store too.
-        value[this.#index] = 0;
-        value[this.#index + 1] = undefined;
-      }
-    } else if (value !== undefined && this.#index === FIRST_INDEX) {
-      // A bare store: the carrier's entry is this instance's alone, so the
-      // built-in's own in-place delete of it is exactly ours.
+    const index = this.#index;
+    if (index === FIRST_INDEX) {
+      // The entry is this instance's alone: the built-in's own in-place
+      // delete of it is exactly ours.
+      firstCarrier.disable();
+      return;
+    }
+    const frame = readCarrier(carrier);
+    if (frame !== undefined && frame[index] === this.#generation) {
       carrierWrites++;
-      carrier.disable();
+      deleteFromCarrier(frame, index);
     }
   }
 
   enterWith(data) {
-    const value = readCarrier();
     if (!AsyncLocalStorage.#owns(this)) {
       // The built-in would add a key for this foreign object to a new
       // frame; the stores of every real instance stay as they were.
+      const frame = readCarrier(carrier);
       carrierWrites++;
-      writeCarrier(isFrame(value) ? copyFrame(value) : value);
+      writeCarrier(carrier, frame === undefined ? undefined : copyFrame(frame));
       return;
     }
+    const index = this.#index;
+    if (index === FIRST_INDEX) {
+      writeFirstCarrier(bareOf(data));
+      return;
+    }
+    const frame = readCarrier(carrier);
     carrierWrites++;
-    writeCarrier(withEntry(value, this.#index, this.#generation, data));
+    writeCarrier(carrier, frameWith(frame, index, this.#generation, data));
   }
 
   run(data, fn, ...args) {
@@ -156,22 +178,35 @@ class AsyncLocalStorage {
       return runThroughOverrides(this, data, fn, args);
     }
     const index = this.#index;
+    if (index === FIRST_INDEX) {
+      const held = readCarrier(firstCarrier);
+      const prior = held === undefined ? this.#defaultValue : bareStore(held);
+      if (ObjectIs(prior, data)) {
+        return ReflectApply(fn, null, args);
+      }
+      writeFirstCarrier(bareOf(data));
+      try {
+        return ReflectApply(fn, null, args);
+      } finally {
+        writeFirstCarrier(bareOf(prior));
+      }
+    }
     const generation = this.#generation;
-    const value = readCarrier();
-    const prior = entryOf(value, index, generation, this.#defaultValue);
+    const frame = readCarrier(carrier);
+    const prior = frame !== undefined && frame[index] === generation ? frame[index + 1] : this.#defaultValue;
     if (ObjectIs(prior, data)) {
       return ReflectApply(fn, null, args);
     }
-    const entered = withEntry(value, index, generation, data);
+    const entered = frameWith(frame, index, generation, data);
     const writes = ++carrierWrites;
-    writeCarrier(entered);
+    writeCarrier(carrier, entered);
     try {
       return ReflectApply(fn, null, args);
     } finally {
       // The current frame, read only if one of ours changed it meanwhile.
-      const current = writes === carrierWrites ? entered : readCarrier();
+      const current = writes === carrierWrites ? entered : readCarrier(carrier);
       carrierWrites++;
-      writeCarrier(withEntry(current, index, generation, prior));
+      writeCarrier(carrier, frameWith(current, index, generation, prior));
     }
   }
 
@@ -180,22 +215,19 @@ class AsyncLocalStorage {
   }
 
   getStore() {
-    const value = readCarrier();
-    if (value !== undefined) {
-      // One read of each field: each private read is a map check in
-      // optimized code, and this is the hottest method of the class.
-      let index;
-      try {
-        index = this.#index;
-      } catch {
-        // A foreign receiver: fail as the built-in does, on #defaultValue.
-        return this.#defaultValue;
-      }
-      if (isFrame(value)) {
-        if (value[index] === this.#generation) return value[index + 1];
-      } else if (index === FIRST_INDEX) {
-        return value === UNDEFINED_STORE ? undefined : value;
-      }
+    let index;
+    try {
+      index = this.#index;
+    } catch {
+      // A foreign receiver: fail as the built-in does, on #defaultValue.
+      return this.#defaultValue;
+    }
+    if (index === FIRST_INDEX) {
+      const held = readCarrier(firstCarrier);
+      if (held !== undefined) return bareStore(held);
+    } else {
+      const frame = readCarrier(carrier);
+      if (frame !== undefined && frame[index] === this.#generation) return frame[index + 1];
     }
     return this.#defaultValue;
   }
@@ -207,17 +239,18 @@ class AsyncLocalStorage {
     if (!supportsOptions) {
       const { getStore } = {
         getStore() {
-          const value = readCarrier();
-          if (value === undefined) return undefined;
-          // One try block, cheaper than a brand check up front when the
-          // receiver is ours (callgrind).
+          // One try block around it all: cheaper than a brand check up
+          // front, or one around the private read alone (callgrind).
           try {
             const index = this.#index;
-            if (ArrayIsArray(value)) return value[index] === this.#generation ? value[index + 1] : undefined;
-            return index === FIRST_INDEX && value !== UNDEFINED_STORE ? value : undefined;
+            if (index === FIRST_INDEX) {
+              const held = readCarrier(firstCarrier);
+              return held === UNDEFINED_STORE ? undefined : held;
+            }
+            const frame = readCarrier(carrier);
+            return frame !== undefined && frame[index] === this.#generation ? frame[index + 1] : undefined;
           } catch {
-            // A foreign receiver, or a bare store that is a revoked Proxy.
-            return AsyncLocalStorage.#owns(this) && this.#index === FIRST_INDEX ? value : undefined;
+            return undefined; // a foreign receiver
           }
         },
       };

@@ -107,3 +107,43 @@ scenario('_propagate() of the first instance, where the built-in has it', (r) =>
   first._propagate(parent, empty, 'PARENT');
   r.log('overwritten from an empty parent', parent.runInAsyncScope(() => first.getStore()));
 });
+
+scenario('the first and a later instance entering inside each other\'s run(), then disable(), with captures', async (r) => {
+  // Each instance's entry may live apart from the other's (the AsyncContextFrame
+  // engine keeps the first instance under a carrier of its own): restores,
+  // frame objects and in-place deletes must still mix exactly as the
+  // built-in's entries of one map do.
+  const stores = () => [first.getStore(), later.getStore()];
+  const fresh = (fn) => new Promise((resolve, reject) => setImmediate(() => {
+    Promise.resolve().then(fn).then(resolve, reject);
+  }));
+  await fresh(async () => {
+    later.run('L', () => {
+      first.enterWith('F');
+      r.log('first entered inside later\'s run', stores());
+    });
+    r.log('after later\'s run', stores());
+    first.run('F2', () => {
+      later.enterWith('L2');
+      r.log('later entered inside first\'s run', stores());
+    });
+    r.log('after first\'s run', stores());
+  });
+  for (const [label, disabled, other] of [['first', first, later], ['later', later, first]]) {
+    await fresh(async () => {
+      first.enterWith('F');
+      later.enterWith('L');
+      const before = h.AsyncLocalStorage.snapshot();
+      const timerBefore = new Promise((resolve) => setTimeout(() => resolve(stores()), 1));
+      other.run('inner', () => r.log(`${label}: inside the other's run`, stores()));
+      const after = h.AsyncLocalStorage.snapshot();
+      disabled.disable();
+      r.log(`${label} disabled`, stores());
+      r.log(`${label}: snapshot from before the run`, before(stores));
+      r.log(`${label}: snapshot from after the run`, after(stores));
+      r.log(`${label}: timer from before the run`, await timerBefore);
+      disabled.run('again', () => r.log(`${label}: run after disable`, stores()));
+      r.log(`${label}: after that run`, stores());
+    });
+  }
+});

@@ -115,3 +115,25 @@ scenario('run() that throws, nested in and around built-in runs, restores every 
     r.log('async nesting', inner, stores(a, b, foreign));
   });
 });
+
+scenario('disable() after a built-in instance entered: captures of the frame before it', async (r) => {
+  // The built-in instance's enterWith() makes a new frame sharing everything
+  // else; disable() then deletes from that new frame only. Not reproduced
+  // through Node's public API alone (portable mode, see the README).
+  const a = new h.AsyncLocalStorage();
+  const b = new h.AsyncLocalStorage();
+  const foreign = new builtin.AsyncLocalStorage();
+  for (const [label, disabled] of [['a', a], ['b', b]]) {
+    await fresh(async () => {
+      a.enterWith('A');
+      b.enterWith('B');
+      const before = h.AsyncLocalStorage.snapshot();
+      foreign.enterWith('x');
+      const timer = new Promise((resolve) => setTimeout(() => resolve(stores(a, b, foreign)), 1));
+      disabled.disable();
+      r.log(`${label}: now`, stores(a, b, foreign));
+      r.log(`${label}: snapshot from before the built-in's enterWith`, before(() => stores(a, b, foreign)));
+      r.log(`${label}: timer set after it`, await timer);
+    });
+  }
+}, { unless: 'portable' });
