@@ -59,17 +59,16 @@ const RunScope = require('./run_scope');
 const frameAccess = require('./frame_access');
 const carrier = new BuiltinAsyncLocalStorage();
 const firstCarrier = new BuiltinAsyncLocalStorage();
+const { currentFrame, setFrame, frameWith: mapWith } = frameAccess ?? {};
 const readCarrier = frameAccess === null ?
   (key) => key.getStore() :
-  (({ currentFrame }) => (key) => {
+  (key) => {
     const frame = currentFrame();
     return frame === undefined ? undefined : frame.get(key);
-  })(frameAccess);
+  };
 const writeCarrier = frameAccess === null ?
   (key, value) => key.enterWith(value) :
-  (({ currentFrame, setFrame, frameWith: mapWith }) => (key, value) => {
-    setFrame(mapWith(currentFrame(), key, value));
-  })(frameAccess);
+  (key, value) => setFrame(mapWith(currentFrame(), key, value));
 
 // Counts our writes of the frame carrier. Only our code writes it
 // (everything else that changes the current frame keeps its entry), so
@@ -102,9 +101,7 @@ const deleteFromCarrier = frameAccess === null ?
     frame[index] = 0;
     frame[index + 1] = undefined;
   } :
-  (({ currentFrame }) => (frame, index) => {
-    currentFrame().set(carrier, frameWithout(frame, index));
-  })(frameAccess);
+  (frame, index) => currentFrame().set(carrier, frameWithout(frame, index));
 
 class AsyncLocalStorage {
   // Initialized by the field initializers, not the constructor: a field
