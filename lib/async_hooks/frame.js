@@ -150,11 +150,16 @@ function frameWith(frame, index, generation, store) {
   return next;
 }
 
+/** Clears the entry at `index` of an exclusive frame, in place. */
+function clearEntry(frame, index) {
+  frame[index] = 0;
+  frame[index + 1] = undefined;
+}
+
 /** An exclusive copy of `frame` without the entry at `index`. */
 function frameWithout(frame, index) {
   const next = copyFrame(frame);
-  next[index] = 0;
-  next[index + 1] = undefined;
+  clearEntry(next, index);
   return next;
 }
 
@@ -173,6 +178,7 @@ module.exports = {
   indexOfSlot,
   onSlotReleased,
   setEntry,
+  clearEntry,
   copyFrame,
   frameWith,
   frameWithout,

@@ -3,10 +3,11 @@
 // (Node 24+ by default, Node 22 with --experimental-async-context-frame).
 //
 // The built-in copies the whole instance map twice per run(), so its cost
-// grows with the number of live instances. Here every instance of ours is a
-// slot of one frame array, and that array is the value of a single built-in
-// instance (the carrier): V8 propagates it for free, and run() copies a map
-// of at most two entries (see below) whatever the number of our instances.
+// grows with the number of live instances. Here every instance of ours but
+// the first is a slot of one frame array, and that array is the value of a
+// single built-in instance (the carrier), the first instance's store that of
+// another: V8 propagates them for free, and run() copies a map of at most
+// two entries (see below) whatever the number of our instances.
 //
 // Where the addon could fetch V8's frame accessors (frame_access.js), the
 // carrier's map is built and installed here, at half the cost of the
@@ -44,6 +45,7 @@ const {
   copyFrame,
   frameWith,
   frameWithout,
+  clearEntry,
 } = require('./frame');
 const {
   BuiltinAsyncLocalStorage,
@@ -97,10 +99,7 @@ const writeFirstCarrier = frameAccess === null ?
   } :
   (value) => writeCarrier(firstCarrier, value);
 const deleteFromCarrier = frameAccess === null ?
-  (frame, index) => {
-    frame[index] = 0;
-    frame[index + 1] = undefined;
-  } :
+  clearEntry :
   (frame, index) => currentFrame().set(carrier, frameWithout(frame, index));
 
 class AsyncLocalStorage {

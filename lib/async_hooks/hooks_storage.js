@@ -46,6 +46,7 @@ const {
   indexOfSlot,
   onSlotReleased,
   setEntry,
+  clearEntry,
   copyFrame,
   frameWith,
   frameWithout,
@@ -124,8 +125,7 @@ function withoutDisabled(frame) {
     const generation = disabledGenerations[index];
     if (generation !== undefined && frame[index] === generation) {
       if (next === frame) next = copyFrame(frame);
-      next[index] = 0;
-      next[index + 1] = undefined;
+      clearEntry(next, index);
     }
   }
   return next;
@@ -225,8 +225,7 @@ function deleteStore(resource, index) {
   if (index >= frame.length || frame[index] === 0) return;
   if (frame[0] === EXCLUSIVE) {
     inPlaceWrites++;
-    frame[index] = 0;
-    frame[index + 1] = undefined;
+    clearEntry(frame, index);
   } else {
     writeFrame(resource, frameWithout(frame, index));
   }
