@@ -6,7 +6,15 @@
 // 20% or more). Each count is (instructions of a process doing N ops) minus
 // (the same process doing 0 ops), divided by N: start-up, module loading
 // and warm-up cancel out. Run with --no-concurrent-recompilation so the
-// optimizing compiler's work lands in the same place both times.
+// optimizing compiler's work lands in the same place both times, and with
+// V8's hash and random seeds fixed per repetition (--hash-seed,
+// --random-seed; the same for both processes of a count and for both
+// implementations): with random seeds, V8's start-up alone varied by 5-6
+// million instructions between identical processes (the prime search in
+// HashSeed::InitializeRoots), +-6 per getStore() at 10^6 operations and
+// +-300 per timer callback at 2x10^4; fixed seeds repeat a count to within
+// a few thousand instructions. Each repetition uses other seeds, so medians
+// still range over identity hashes (which decide collisions in Maps).
 //
 //   node benchmark/instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
 //        [--cases getStore,getStoreLast,run,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
@@ -57,18 +65,19 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
 const bins = resolveMajors({ installMissing: false });
 const CHILD = path.join(__dirname, 'lib', 'instructions-child.js');
 
-function count(node, flags, args) {
+function count(node, flags, seed, args) {
   const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
-    node, '--no-concurrent-recompilation', ...flags, CHILD, ...args], { encoding: 'utf8' });
+    node, '--no-concurrent-recompilation', `--hash-seed=${seed}`, `--random-seed=${seed}`, ...flags, CHILD, ...args],
+  { encoding: 'utf8' });
   const m = /Collected : (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`callgrind run failed (${args.join(' ')}):\n${r.stderr.slice(-2000)}`);
   return Number(m[1]);
 }
 
-function perOp(node, flags, impl, c, live) {
+function perOp(node, flags, seed, impl, c, live) {
   const ops = OPS[c];
-  const base = count(node, flags, [impl, c, String(live), '0']);
-  const full = count(node, flags, [impl, c, String(live), String(ops)]);
+  const base = count(node, flags, seed, [impl, c, String(live), '0']);
+  const full = count(node, flags, seed, [impl, c, String(live), String(ops)]);
   return (full - base) / ops;
 }
 
@@ -88,7 +97,7 @@ for (const id of opts.configs) {
     for (const live of lives) {
       const samples = { builtin: [], ours: [] };
       for (let r = 0; r < opts.repeat; r++) {
-        for (const impl of r % 2 ? ['ours', 'builtin'] : ['builtin', 'ours']) samples[impl].push(perOp(node, flags, impl, c, live));
+        for (const impl of r % 2 ? ['ours', 'builtin'] : ['builtin', 'ours']) samples[impl].push(perOp(node, flags, r + 1, impl, c, live));
       }
       const builtin = median(samples.builtin);
       const ours = median(samples.ours);
