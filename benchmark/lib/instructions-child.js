@@ -44,7 +44,12 @@ const CASES = {
 };
 for (const kind of Object.keys(SCHEDULERS)) {
   // one op = one callback scheduled inside a context, reading the store
-  CASES[kind] = { entered: true, async async(n) {
+  // Warmed up with as many callbacks as are counted: after 2,000 (the
+  // other async cases' warm-up) TurboFan was still compiling inside the
+  // counted window, several hundred instructions per callback of compiler
+  // work that differed between implementations (callgrind_annotate, Node 20
+  // nextTick: ~+300 per op in compiler phases for ours, +24 in JIT code).
+  CASES[kind] = { entered: true, warmup: 20000, async async(n) {
     const schedule = SCHEDULERS[kind];
     const expected = a.getStore();
     for (let done = 0; done < n; done += 1000) {
@@ -66,7 +71,7 @@ if (c === undefined) throw new Error(`unknown case ${caseName}`);
 // runs the function's regular optimized code, as a hot function in an app
 // does, rather than code compiled on-stack-replacement in the middle of one
 // long loop (which executes more instructions per iteration for both).
-let body = c.sync ? () => { for (let w = 0; w < 20; w++) c.sync(WARMUP / 4); c.sync(ops); } : async () => { await c.async(WARMUP / 10); await c.async(ops); };
+let body = c.sync ? () => { for (let w = 0; w < 20; w++) c.sync(WARMUP / 4); c.sync(ops); } : async () => { await c.async(c.warmup ?? WARMUP / 10); await c.async(ops); };
 // Enter every live instance (the last one innermost is `a`).
 for (let k = instances.length - 1; k >= 0; k--) {
   const inner = body;
