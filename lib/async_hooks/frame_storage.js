@@ -108,10 +108,13 @@ const deleteFromCarrier = frameAccess === null ?
 // only later ones, never an absent store) to an unconditional
 // deoptimization, and that exit keeps it from peeling a caller's loop, so
 // nothing invariant is hoisted out of it (callgrind, Node 22
-// --experimental-async-context-frame, getStore() in a loop: 123 -> 98
-// instructions, the built-in's 99).
+// --experimental-async-context-frame, getStore() in a loop: 123 -> 100
+// instructions, the built-in's 98).
 function storeReader(index, generation, defaultValue) {
   if (index === FIRST_INDEX) {
+    // Without a default, an absent store reads as undefined, which bareStore()
+    // gives for it anyway: one branch less (Node 22 with frames: 107 -> 100).
+    if (defaultValue === undefined) return () => bareStore(readCarrier(firstCarrier));
     return () => {
       const held = readCarrier(firstCarrier);
       return held === undefined ? defaultValue : bareStore(held);
