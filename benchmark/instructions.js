@@ -17,7 +17,7 @@
 // still range over identity hashes (which decide collisions in Maps).
 //
 //   node benchmark/instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
-//        [--cases getStore,getStoreLast,run,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
+//        [--cases getStore,getStoreLast,getStoreMixed,run,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
 //        [--repeat n] [--json file]
 //
 // --repeat n measures every cell n times (built-in and ours alternating) and
@@ -33,12 +33,12 @@ const { resolveMajors } = require('../scripts/node-majors');
 const CONFIGS = require('./lib/node-configs');
 // Ops per measurement: enough that N ops dwarf the run-to-run jitter of the
 // zero-op process (a few hundred thousand instructions).
-const OPS = { getStore: 1000000, getStoreLast: 1000000, run: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
+const OPS = { getStore: 1000000, getStoreLast: 1000000, getStoreMixed: 1000000, run: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
 // getStore reads the first instance created, measured at 1 only;
 // getStoreLast the last one created of several (ours keeps the first
 // instance's store apart from the others', see lib/async_hooks).
 const LIVE_CASES = new Set(['run', 'await', 'awaitInside']);
-const MANY_ONLY_CASES = new Set(['getStoreLast']);
+const MANY_ONLY_CASES = new Set(['getStoreLast', 'getStoreMixed']);
 
 const opts = { configs: Object.keys(CONFIGS), cases: Object.keys(OPS), live: [1, 10], repeat: 1, json: null };
 const argv = process.argv.slice(2);
@@ -109,7 +109,8 @@ for (const id of opts.configs) {
 }
 
 const LABEL = {
-  getStore: 'getStore() inside run', getStoreLast: 'getStore() of the last instance created, inside run', run: 'run(store, noop)', await: 'run() of an async fn awaiting 10 times',
+  getStore: 'getStore() inside run', getStoreLast: 'getStore() of the last instance created, inside run',
+  getStoreMixed: 'getStore() of the first and of the last instance created, inside run', run: 'run(store, noop)', await: 'run() of an async fn awaiting 10 times',
   awaitInside: 'one await inside a context',
   setTimeout: 'setTimeout(0) callback reading the store', setImmediate: 'setImmediate callback reading the store',
   nextTick: 'process.nextTick callback reading the store',

@@ -31,6 +31,10 @@ const CASES = {
   // inside a run() of every live instance
   getStore: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (a.getStore() !== undefined) sink++; } },
   getStoreLast: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (last.getStore() !== undefined) sink++; } },
+  // one op = getStore() of the first and of the last instance created: the
+  // same method reading both kinds of instance, as in an app where several
+  // libraries keep stores
+  getStoreMixed: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (a.getStore() !== last.getStore()) sink++; } },
   run: { entered: true, sync(n) { const s1 = { s: 1 }, s2 = { s: 2 }; for (let i = 0; i < n; i++) a.run(i & 1 ? s1 : s2, noop); } },
   // one op = an async function awaiting 10 resolved promises, in its own run()
   await: { entered: true, async async(n) { for (let i = 0; i < n; i++) await a.run(i, awaitChain); } },

@@ -101,30 +101,50 @@ const deleteFromCarrier = frameAccess === null ?
   clearEntry :
   (frame, index) => currentFrame().set(carrier, frameWithout(frame, index));
 
-// getStore()'s read of one instance's store, made once per instance with
-// everything it needs captured: a call to it, rather than a branch on the
-// instance's index and private reads in getStore(), leaves no path that a
-// process may never take. TurboFan compiles such a path (a single instance,
-// only later ones, never an absent store) to an unconditional
-// deoptimization, and that exit keeps it from peeling a caller's loop, so
-// nothing invariant is hoisted out of it (callgrind, Node 22
-// --experimental-async-context-frame, getStore() in a loop: 123 -> 100
-// instructions, the built-in's 98).
-function storeReader(index, generation, defaultValue) {
+// getStore()'s read, for the instance at `index`.
+function storeOf(index, generation, defaultValue) {
   if (index === FIRST_INDEX) {
-    // Without a default, an absent store reads as undefined, which bareStore()
-    // gives for it anyway: one branch less (Node 22 with frames: 107 -> 100).
-    if (defaultValue === undefined) return () => bareStore(readCarrier(firstCarrier));
-    return () => {
-      const held = readCarrier(firstCarrier);
-      return held === undefined ? defaultValue : bareStore(held);
-    };
+    const held = readCarrier(firstCarrier);
+    return held === undefined ? defaultValue : bareStore(held);
   }
-  return () => {
-    const frame = readCarrier(carrier);
-    return frame !== undefined && frame[index] === generation ? frame[index + 1] : defaultValue;
-  };
+  const frame = readCarrier(carrier);
+  return frame !== undefined && frame[index] === generation ? frame[index + 1] : defaultValue;
 }
+
+// Runs every path of storeOf() once at load, so each has type feedback. A
+// path a process has not taken yet (only one instance, only later ones,
+// never an absent store) is compiled by TurboFan to an unconditional
+// deoptimization, which keeps it from peeling a caller's loop: nothing
+// invariant is then hoisted out of it (Node 22
+// --experimental-async-context-frame, callgrind, getStore() in a loop: 123
+// -> 103 instructions, the built-in's 98). Per-instance reader closures
+// avoid those paths too (100), but a call site reading two kinds of
+// instance then goes megamorphic: 345 for the first and the last instance
+// read in turn, against 208 here and the built-in's 178.
+function warmStoreOf() {
+  const later = FIRST_INDEX + 2;
+  const read = () => {
+    for (let i = 0; i < 20; i++) {
+      storeOf(FIRST_INDEX, 1, undefined);
+      storeOf(later, 1, undefined);
+      storeOf(later, 2, undefined);
+    }
+  };
+  read();
+  // The loading code's frame is put back as it was: the carriers' run()
+  // would leave entries holding undefined in it.
+  const before = currentFrame();
+  try {
+    writeCarrier(firstCarrier, {});
+    writeCarrier(carrier, frameWith(undefined, later, 1, {}));
+    read();
+  } finally {
+    setFrame(before);
+  }
+}
+// Through the public API (portable mode) the loading code's frame could
+// not be put back exactly; that mode goes without.
+if (frameAccess !== null) warmStoreOf();
 
 class AsyncLocalStorage {
   // Initialized by the field initializers, not the constructor: a field
@@ -135,14 +155,12 @@ class AsyncLocalStorage {
   #generation = generationAt(this.#index);
   #defaultValue = undefined;
   #name = undefined;
-  #readStore = undefined; // storeReader(), once the default value is known
 
   // A default keeps `AsyncLocalStorage.length` at 0, as the built-in's.
   constructor(options = undefined) {
     const { defaultValue, name } = readOptions(options);
     this.#defaultValue = defaultValue;
     this.#name = name;
-    this.#readStore = storeReader(this.#index, this.#generation, defaultValue);
   }
 
   get name() { return this.#name || ''; }
@@ -238,7 +256,7 @@ class AsyncLocalStorage {
 
   getStore() {
     try {
-      return this.#readStore();
+      return storeOf(this.#index, this.#generation, this.#defaultValue);
     } catch {
       // A foreign receiver: fail as the built-in does, on #defaultValue.
       return this.#defaultValue;
@@ -252,7 +270,7 @@ class AsyncLocalStorage {
       const { getStore } = {
         getStore() {
           try {
-            return this.#readStore();
+            return storeOf(this.#index, this.#generation, undefined);
           } catch {
             return undefined; // a foreign receiver
           }
