@@ -32,7 +32,9 @@ const { resolveMajors } = require('../scripts/node-majors');
 
 const CONFIGS = require('./lib/node-configs');
 // Ops per measurement: enough that N ops dwarf the run-to-run jitter of the
-// zero-op process (a few hundred thousand instructions).
+// zero-op process (a few thousand instructions with fixed seeds; garbage
+// collections landing in one window and not the other move async cases
+// more).
 const OPS = { getStore: 1000000, getStoreLast: 1000000, getStoreMixed: 1000000, run: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
 // getStore reads the first instance created, measured at 1 only;
 // getStoreLast the last one created of several (ours keeps the first
