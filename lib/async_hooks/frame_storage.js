@@ -116,7 +116,7 @@ function storeOf(index, generation, defaultValue) {
 // never an absent store) is compiled by TurboFan to an unconditional
 // deoptimization, which keeps it from peeling a caller's loop: nothing
 // invariant is then hoisted out of it (Node 22
-// --experimental-async-context-frame, callgrind, getStore() in a loop: 123
+// --experimental-async-context-frame, callgrind, getStore() in a loop: 121
 // -> 103 instructions, the built-in's 98). Per-instance reader closures
 // avoid those paths too (100), but a call site reading two kinds of
 // instance then goes megamorphic: 345 for the first and the last instance
@@ -219,8 +219,7 @@ class AsyncLocalStorage {
     }
     const index = this.#index;
     if (index === FIRST_INDEX) {
-      const held = readCarrier(firstCarrier);
-      const prior = held === undefined ? this.#defaultValue : bareStore(held);
+      const prior = storeOf(FIRST_INDEX, undefined, this.#defaultValue); // no generation to check
       if (ObjectIs(prior, data)) {
         return ReflectApply(fn, null, args);
       }
