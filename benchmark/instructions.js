@@ -2,8 +2,9 @@
 'use strict';
 // Instructions per operation, counted by valgrind's callgrind: built-in vs
 // ours on every configured Node, as a complement to the timing benchmarks
-// (deterministic to about 1%, where timings on a shared machine move by
-// 20% or more). Each count is (instructions of a process doing N ops) minus
+// (synchronous cases repeat to about 1%, where timings on a shared machine
+// move by 20% or more; see benchmark/README.md for what still moves: timer
+// cases, and counts taken while other jobs load the machine). Each count is (instructions of a process doing N ops) minus
 // (the same process doing 0 ops), divided by N: start-up, module loading
 // and warm-up cancel out. Run with --no-concurrent-recompilation so the
 // optimizing compiler's work lands in the same place both times, and with
@@ -85,8 +86,8 @@ function perOp(node, flags, seed, impl, c, live) {
 
 // A count at or below zero is not the operations' cost: a garbage
 // collection or compile landed in the zero-op process and not in the other
-// (seen once with fixed seeds: Node 22 with frames, setTimeout, built-in,
-// -3,052 per callback). Such a sample is taken again with seeds no
+// (seen with fixed seeds for setTimeout, built-in: Node 22 -2,523 and
+// Node 22 with frames -3,052 per callback). Such a sample is taken again with seeds no
 // repetition uses (S + 100, S + 200), and the retry is reported.
 function positivePerOp(node, flags, seed, impl, c, live) {
   for (let retry = 0; retry < 3; retry++) {
