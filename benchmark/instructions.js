@@ -17,9 +17,29 @@
 // a few thousand instructions. Each repetition uses other seeds, so medians
 // still range over identity hashes (which decide collisions in Maps).
 //
+// Timer cases are counted in windows instead (--method window, their
+// default): subtracting two processes left them bimodal, because one event of
+// ~50 million instructions (a collection or a compile) landed in the N-op
+// process or in the zero-op one, +-2,400-4,800 per callback at 2x10^4
+// callbacks. In window mode one process runs, after its warm-up, K pairs of
+// an empty window and a window of N ops; callgrind dumps its counters at
+// every window's start (--dump-before on a marker call, process.cpuUsage(),
+// that nothing else makes). The first pair is dropped (it still carried
+// warm-up work: compiles and two scavenges, 2026-12-01 --trace-gc), and a
+// count is
+//
+//     (mean over the kept N-op windows - median over the empty windows) / N
+//
+// The mean, not the median: scavenges, the callbacks' own allocation cost,
+// come every one or two windows (+~350 instructions per callback in the
+// window that has one, nextTick on Node 20), so the median picked a mode by
+// chance. A window above twice the kept windows' median is left out as an
+// outlier (the ~50 million instruction event is ~10,000 per callback at
+// N = 5,000) and reported; the JSON keeps every window.
+//
 //   node benchmark/instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
 //        [--cases getStore,getStoreLast,getStoreMixed,run,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
-//        [--repeat n] [--json file]
+//        [--repeat n] [--method auto|subtract|window] [--windows K] [--json file]
 //
 // --repeat n measures every cell n times (built-in and ours alternating) and
 // reports medians: promise- and GC-heavy cases move by a few percent per run.
@@ -28,6 +48,7 @@
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { resolveMajors } = require('../scripts/node-majors');
 
@@ -43,7 +64,11 @@ const OPS = { getStore: 1000000, getStoreLast: 1000000, getStoreMixed: 1000000, 
 const LIVE_CASES = new Set(['run', 'await', 'awaitInside']);
 const MANY_ONLY_CASES = new Set(['getStoreLast', 'getStoreMixed']);
 
-const opts = { configs: Object.keys(CONFIGS), cases: Object.keys(OPS), live: [1, 10], repeat: 1, json: null };
+// Window mode: ops per window, and the cases it applies to under --method auto.
+const WINDOW_OPS = { await: 1000, awaitInside: 10000, setTimeout: 5000, setImmediate: 5000, nextTick: 5000 };
+const WINDOW_BY_DEFAULT = new Set(['setTimeout', 'setImmediate', 'nextTick']);
+
+const opts = { configs: Object.keys(CONFIGS), cases: Object.keys(OPS), live: [1, 10], repeat: 1, method: 'auto', windows: 13, json: null };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -51,13 +76,17 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--cases') opts.cases = argv[++i].split(',');
   else if (a === '--live') opts.live = argv[++i].split(',').map(Number);
   else if (a === '--repeat') opts.repeat = Number(argv[++i]);
+  else if (a === '--method') opts.method = argv[++i];
+  else if (a === '--windows') opts.windows = Number(argv[++i]);
   else if (a === '--json') opts.json = argv[++i];
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node benchmark/instructions.js [--configs 20,22,...] [--cases getStore,run,...] [--live 1,10] [--repeat n] [--json file]');
+    console.log('usage: node benchmark/instructions.js [--configs 20,22,...] [--cases getStore,run,...] [--live 1,10] [--repeat n] [--method auto|subtract|window] [--windows K] [--json file]');
     process.exit(0);
   } else throw new Error(`unknown argument ${a}`);
 }
 if (!(Number.isInteger(opts.repeat) && opts.repeat >= 1 && opts.repeat <= 9)) throw new Error('--repeat must be 1..9');
+if (!['auto', 'subtract', 'window'].includes(opts.method)) throw new Error('--method must be auto, subtract or window');
+if (!(Number.isInteger(opts.windows) && opts.windows >= 3 && opts.windows <= 50)) throw new Error('--windows must be 3..50');
 for (const id of opts.configs) if (!CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
 for (const c of opts.cases) if (!OPS[c]) throw new Error(`unknown case ${c}`);
 if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -67,6 +96,11 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
 
 const bins = resolveMajors({ installMissing: false });
 const CHILD = path.join(__dirname, 'lib', 'instructions-child.js');
+
+function windowed(c) {
+  if (opts.method === 'auto') return WINDOW_BY_DEFAULT.has(c);
+  return opts.method === 'window' && c in WINDOW_OPS;
+}
 
 function count(node, flags, seed, args) {
   const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
@@ -82,6 +116,49 @@ function perOp(node, flags, seed, impl, c, live) {
   const base = count(node, flags, seed, [impl, c, String(live), '0']);
   const full = count(node, flags, seed, [impl, c, String(live), String(ops)]);
   return (full - base) / ops;
+}
+
+// One process, callgrind dumping at every window's start: returns the
+// instructions of each dump in order (start-up + warm-up, then empty and
+// N-op windows alternating, then the exit path).
+function countWindows(node, flags, seed, args) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-instr-'));
+  try {
+    const out = path.join(dir, 'cg.out');
+    const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, '--dump-before=*CPUUsage*',
+      node, '--no-concurrent-recompilation', `--hash-seed=${seed}`, `--random-seed=${seed}`, ...flags, CHILD, ...args],
+    { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`callgrind run failed (${args.join(' ')}):\n${r.stderr.slice(-2000)}`);
+    const parts = fs.readdirSync(dir)
+      .map((f) => ({ f, n: f === 'cg.out' ? Infinity : Number(/^cg\.out\.(\d+)$/.exec(f)?.[1]) }))
+      .filter((p) => !Number.isNaN(p.n))
+      .sort((x, y) => x.n - y.n);
+    return parts.map(({ f }) => {
+      const m = /^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'));
+      if (!m) throw new Error(`no totals in callgrind dump ${f}`);
+      return Number(m[1]);
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function windowPerOp(node, flags, seed, impl, c, live) {
+  const ops = WINDOW_OPS[c];
+  const dumps = countWindows(node, flags, seed, [impl, c, String(live), String(ops), String(opts.windows)]);
+  // start-up + warm-up, K x (empty, full), exit
+  if (dumps.length !== 2 * opts.windows + 2) throw new Error(`${impl} ${c}: ${dumps.length} callgrind dumps, expected ${2 * opts.windows + 2}`);
+  const empty = [];
+  const full = [];
+  for (let k = 1; k < opts.windows; k++) { empty.push(dumps[1 + 2 * k]); full.push(dumps[2 + 2 * k]); }
+  const limit = 2 * median(full);
+  const kept = full.filter((v) => v <= limit);
+  const mean = kept.reduce((x, y) => x + y, 0) / kept.length;
+  return {
+    perOp: (mean - median(empty)) / ops,
+    outliers: full.length - kept.length,
+    windows: dumps.slice(1, -1),
+  };
 }
 
 // A count at or below zero is not the operations' cost: a garbage
@@ -114,14 +191,30 @@ for (const id of opts.configs) {
     const lives = LIVE_CASES.has(c) ? opts.live : MANY_ONLY_CASES.has(c) ? opts.live.filter((n) => n > 1) : [1];
     for (const live of lives) {
       const samples = { builtin: [], ours: [] };
+      const windowDetail = windowed(c) ? { builtin: [], ours: [] } : null;
       for (let r = 0; r < opts.repeat; r++) {
-        for (const impl of r % 2 ? ['ours', 'builtin'] : ['builtin', 'ours']) samples[impl].push(positivePerOp(node, flags, r + 1, impl, c, live));
+        for (const impl of r % 2 ? ['ours', 'builtin'] : ['builtin', 'ours']) {
+          if (windowDetail) {
+            const w = windowPerOp(node, flags, r + 1, impl, c, live);
+            samples[impl].push(w.perOp);
+            windowDetail[impl].push(w);
+          } else {
+            samples[impl].push(positivePerOp(node, flags, r + 1, impl, c, live));
+          }
+        }
       }
       const builtin = median(samples.builtin);
       const ours = median(samples.ours);
-      const row = { config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, case: c, live, builtin, ours, ratio: builtin / ours, samples };
+      const row = { config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, case: c, live, method: windowDetail ? 'window' : 'subtract', builtin, ours, ratio: builtin / ours, samples };
+      if (windowDetail) row.windows = windowDetail;
       rows.push(row);
       console.error(`${row.node} ${c} live=${live}: built-in ${builtin.toFixed(0)}, ours ${ours.toFixed(0)}, ${row.ratio.toFixed(2)}x`);
+      if (windowDetail) {
+        for (const impl of ['builtin', 'ours']) {
+          const perWindow = (w) => w.windows.filter((_, k) => k % 2 === 1 && k > 1).map((v) => Math.round(v / WINDOW_OPS[c])).join(' ');
+          console.error(`  ${impl} per op by window after the first: ${windowDetail[impl].map((w) => `${perWindow(w)}${w.outliers ? ` (${w.outliers} outlier)` : ''}`).join(' | ')}`);
+        }
+      }
     }
   }
 }
@@ -135,7 +228,7 @@ const LABEL = {
 };
 const out = ['| node | case | live instances | built-in | ours | built-in/ours |', '| --- | --- | ---: | ---: | ---: | ---: |'];
 for (const r of rows) {
-  out.push(`| ${r.node} | ${LABEL[r.case]} | ${r.live} | ${Math.round(r.builtin).toLocaleString('en-US')} | ${Math.round(r.ours).toLocaleString('en-US')} | ${r.ratio.toFixed(2)}× |`);
+  out.push(`| ${r.node} | ${LABEL[r.case]}${r.method === 'window' ? ' (windows)' : ''} | ${r.live} | ${Math.round(r.builtin).toLocaleString('en-US')} | ${Math.round(r.ours).toLocaleString('en-US')} | ${r.ratio.toFixed(2)}× |`);
 }
 console.log(`Instructions per operation (callgrind), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Ratios > 1: ours executes fewer.\n`);
 console.log(out.join('\n'));

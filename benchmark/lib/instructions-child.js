@@ -4,13 +4,21 @@
 // ops = 0 from one with ops = N: what is left is the cost of N operations,
 // warm-up and start-up excluded.
 //
-//   node instructions-child.js <builtin|ours> <case> <live instances> <ops>
+//   node instructions-child.js <builtin|ours> <case> <live instances> <ops> [windows]
+//
+// With windows = K (async cases only): after the warm-up, K pairs of an empty
+// window and a window of <ops> operations, each window opened by a call of
+// process.cpuUsage(), the marker on which benchmark/instructions.js has
+// callgrind dump its counters (--dump-before): one count per window, so a
+// collection or compile that lands in one window shows as that window's
+// outlier instead of moving the whole count.
 
 const { loadImpl } = require('./impls');
 
-const [implName, caseName, liveArg, opsArg] = process.argv.slice(2);
+const [implName, caseName, liveArg, opsArg, windowsArg = '0'] = process.argv.slice(2);
 const live = Number(liveArg);
 const ops = Number(opsArg);
+const windows = Number(windowsArg);
 const impl = loadImpl(implName);
 const instances = Array.from({ length: live }, () => impl.create());
 const a = instances[0];
@@ -75,7 +83,20 @@ if (c === undefined) throw new Error(`unknown case ${caseName}`);
 // runs the function's regular optimized code, as a hot function in an app
 // does, rather than code compiled on-stack-replacement in the middle of one
 // long loop (which executes more instructions per iteration for both).
-let body = c.sync ? () => { for (let w = 0; w < 20; w++) c.sync(WARMUP / 4); c.sync(ops); } : async () => { await c.async(c.warmup ?? WARMUP / 10); await c.async(ops); };
+if (windows > 0 && !c.async) throw new Error('windows are for async cases');
+// The marker: a native call nothing else in the process makes.
+const mark = () => { process.cpuUsage(); };
+async function windowed() {
+  for (let k = 0; k < windows; k++) {
+    mark();
+    await c.async(0);
+    mark();
+    await c.async(ops);
+  }
+  mark();
+}
+let body = c.sync ? () => { for (let w = 0; w < 20; w++) c.sync(WARMUP / 4); c.sync(ops); }
+  : async () => { await c.async(c.warmup ?? WARMUP / 10); if (windows > 0) await windowed(); else await c.async(ops); };
 // Enter every live instance (the last one innermost is `a`).
 for (let k = instances.length - 1; k >= 0; k--) {
   const inner = body;
