@@ -66,9 +66,9 @@
 // is CPU-bound on the JS thread).
 //
 // Needs `valgrind` and `callgrind_control` on PATH. Time (--mode ctl,
-// defaults): a (0, N) pair of runs takes ~40-60 s on the shared 2-core
+// defaults): a (0, N) pair of runs takes ~40-70 s on the idle 2-core
 // machine; a configuration is 2 frameworks x 2 instance counts x 2 impls x
-// 2 repeats = 16 pairs, ~12-15 min.
+// 2 repeats = 16 pairs, ~15-25 min.
 
 const { execFile, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -84,7 +84,7 @@ const REQUEST_TIMEOUT_MS = 60 * 1000; // per request (valgrind is ~50x slower)
 
 const opts = {
   configs: Object.keys(CONFIGS), frameworks: ['express', 'koa'], instances: [1, 5], impls: ['builtin', 'ours'],
-  mode: 'ctl', warmup: null, requests: 300, repeat: 2, json: null, keep: null,
+  mode: 'ctl', warmup: null, requests: null, repeat: 2, json: null, keep: null,
 };
 const NUDGES = 3; // ctl mode: requests sent after `callgrind_control -i on`, in both runs
 const argv = process.argv.slice(2);
@@ -110,6 +110,10 @@ for (const f of opts.frameworks) if (f !== 'express' && f !== 'koa') throw new E
 for (const impl of opts.impls) if (!['builtin', 'ours', 'none'].includes(impl)) throw new Error(`unknown impl ${impl}`);
 if (opts.mode !== 'ctl' && opts.mode !== 'subtract') throw new Error('--mode must be ctl or subtract');
 if (opts.warmup === null) opts.warmup = opts.mode === 'ctl' ? 2000 : 200;
+// ctl: 3,000 counted requests hold ~8 scavenges (one per 300-400 requests,
+// ~13 M instructions each); with 300 a window held 0 or 1 and two counts of
+// a cell differed by up to 15% (see benchmark/README.md).
+if (opts.requests === null) opts.requests = opts.mode === 'ctl' ? 3000 : 300;
 if (!(opts.warmup >= 1 && opts.warmup <= 5000)) throw new Error('--warmup must be 1..5000');
 if (!(opts.requests >= 1 && opts.requests <= 5000)) throw new Error('--requests must be 1..5000');
 if (!(opts.repeat >= 1 && opts.repeat <= 5)) throw new Error('--repeat must be 1..5');
