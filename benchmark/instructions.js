@@ -101,10 +101,15 @@ function windowed(c) {
   return opts.method === 'window' && c in WINDOW_OPS;
 }
 
-function count(node, flags, seed, args) {
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null',
+// The child under callgrind, with the Node flags every count uses (both methods).
+function callgrind(callgrindFlags, node, flags, seed, args) {
+  return spawnSync('valgrind', ['--tool=callgrind', ...callgrindFlags,
     node, '--no-concurrent-recompilation', `--hash-seed=${seed}`, `--random-seed=${seed}`, ...flags, CHILD, ...args],
   { encoding: 'utf8' });
+}
+
+function count(node, flags, seed, args) {
+  const r = callgrind(['--callgrind-out-file=/dev/null'], node, flags, seed, args);
   const m = /Collected : (\d+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`callgrind run failed (${args.join(' ')}):\n${r.stderr.slice(-2000)}`);
   return Number(m[1]);
@@ -124,9 +129,7 @@ function countWindows(node, flags, seed, args) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-instr-'));
   try {
     const out = path.join(dir, 'cg.out');
-    const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, '--dump-before=*CPUUsage*',
-      node, '--no-concurrent-recompilation', `--hash-seed=${seed}`, `--random-seed=${seed}`, ...flags, CHILD, ...args],
-    { encoding: 'utf8' });
+    const r = callgrind([`--callgrind-out-file=${out}`, '--dump-before=*CPUUsage*'], node, flags, seed, args);
     if (r.status !== 0) throw new Error(`callgrind run failed (${args.join(' ')}):\n${r.stderr.slice(-2000)}`);
     const parts = fs.readdirSync(dir)
       .map((f) => ({ f, n: f === 'cg.out' ? Infinity : Number(/^cg\.out\.(\d+)$/.exec(f)?.[1]) }))
