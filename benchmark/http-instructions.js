@@ -54,7 +54,10 @@
 //        [--mode ctl|subtract] [--warmup W] [--requests N] [--repeat n] [--json file] [--keep dir]
 //
 // --impls may include `none` (no context at all, see benchmark/lib/impls.js)
-// as a floor: built-in − none is what context propagation costs per request.
+// as a floor: built-in − none is what context propagation costs per request;
+// and `emptyhook` (none plus an init hook doing nothing): on promise-hook
+// Nodes, the floor of any AsyncLocalStorage that propagates through
+// async_hooks, as the built-in and ours do there.
 // --keep dir keeps the callgrind output files of every run
 // (<dir>/callgrind.<config>.<framework>.<impl>.<instances>.r<repeat>.{base,full}.out)
 // for benchmark/lib/http-instructions-annotate.js.
@@ -86,6 +89,8 @@ const opts = {
   configs: Object.keys(CONFIGS), frameworks: ['express', 'koa'], instances: [1, 5], impls: ['builtin', 'ours'],
   mode: 'ctl', warmup: null, requests: null, repeat: 2, json: null, keep: null,
 };
+// Baselines with no context, hence no request id in the response.
+const CONTEXTLESS = ['none', 'emptyhook'];
 const NUDGES = 3; // ctl mode: requests sent after `callgrind_control -i on`, in both runs
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -107,7 +112,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 for (const id of opts.configs) if (!CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
 for (const f of opts.frameworks) if (f !== 'express' && f !== 'koa') throw new Error(`unknown framework ${f}`);
-for (const impl of opts.impls) if (!['builtin', 'ours', 'none'].includes(impl)) throw new Error(`unknown impl ${impl}`);
+for (const impl of opts.impls) if (!['builtin', 'ours', ...CONTEXTLESS].includes(impl)) throw new Error(`unknown impl ${impl}`);
 if (opts.mode !== 'ctl' && opts.mode !== 'subtract') throw new Error('--mode must be ctl or subtract');
 if (opts.warmup === null) opts.warmup = opts.mode === 'ctl' ? 2000 : 200;
 // ctl: 3,000 counted requests hold ~8 scavenges (one per 300-400 requests,
@@ -218,8 +223,8 @@ async function drive(port, total, framework, impl, ctlPid) {
       const r = await get(agent, port, id);
       let got;
       try { got = JSON.parse(r.body).id; } catch { got = undefined; }
-      // impl 'none' (no context at all) has no request id to give back.
-      if (r.status !== 200 || (impl !== 'none' && got !== id)) throw new Error(`${framework}/${impl}: request ${id} got ${r.status} ${r.body}`);
+      // The context-less baselines have no request id to give back.
+      if (r.status !== 200 || (!CONTEXTLESS.includes(impl) && got !== id)) throw new Error(`${framework}/${impl}: request ${id} got ${r.status} ${r.body}`);
     }
   } finally {
     agent.destroy();

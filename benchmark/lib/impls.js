@@ -10,6 +10,11 @@
 //            ns.get('store')). The wrapper costs one closure per run().
 //   none     no context propagation at all: run(store, fn) just calls fn and
 //            getStore() returns a constant. Baseline for "x N of no-ALS".
+//   emptyhook  `none` plus an enabled createHook({ init() {} }): what Node's
+//            async-hook machinery costs with an init hook doing nothing. On
+//            promise-hook Nodes both the built-in and ours propagate through
+//            that machinery, so this is the floor of any AsyncLocalStorage
+//            built on it there (not meaningful on AsyncContextFrame Nodes).
 //
 // Loading an implementation has side effects that tax the others (cls-hooked
 // enables an async_hooks hook per namespace; the built-in and ours enable
@@ -20,7 +25,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const NAMES = ['builtin', 'ours', 'cls'];
-const LABELS = { none: 'no-ALS', builtin: 'built-in', ours: 'ours', cls: 'cls-hooked' };
+const LABELS = { none: 'no-ALS', emptyhook: 'empty init hook', builtin: 'built-in', ours: 'ours', cls: 'cls-hooked' };
 
 class ClsStorage {
   constructor(ns) { this.ns = ns; }
@@ -57,6 +62,9 @@ function loadImpl(name) {
       return { name, create: () => new ClsStorage(cls.createNamespace(`bench-${process.pid}-${clsCounter++}`)) };
     }
     case 'none':
+      return { name, create: () => new NoStorage() };
+    case 'emptyhook':
+      require('node:async_hooks').createHook({ init() {} }).enable();
       return { name, create: () => new NoStorage() };
     default:
       throw new Error(`unknown implementation ${name}`);
