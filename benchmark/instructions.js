@@ -150,17 +150,25 @@ function windowPerOp(node, flags, seed, impl, c, live) {
   const dumps = countWindows(node, flags, seed, [impl, c, String(live), String(ops), String(opts.windows)]);
   // start-up + warm-up, K x (empty, full), exit
   if (dumps.length !== 2 * opts.windows + 2) throw new Error(`${impl} ${c}: ${dumps.length} callgrind dumps, expected ${2 * opts.windows + 2}`);
-  const empty = [];
-  const full = [];
-  for (let k = 1; k < opts.windows; k++) { empty.push(dumps[1 + 2 * k]); full.push(dumps[2 + 2 * k]); }
+  const windows = dumps.slice(1, -1);
+  const { empty, full } = windowsAfterFirst(windows);
   const limit = 1.5 * median(full);
   const kept = full.filter((v) => v <= limit);
   const mean = kept.reduce((x, y) => x + y, 0) / kept.length;
   return {
     perOp: (mean - median(empty)) / ops,
     outliers: full.length - kept.length,
-    windows: dumps.slice(1, -1),
+    windows,
   };
+}
+
+// `windows` alternates (empty, full) K times; the first pair runs while
+// the process is still settling and is left out of every figure.
+function windowsAfterFirst(windows) {
+  const empty = [];
+  const full = [];
+  for (let k = 2; k < windows.length; k += 2) { empty.push(windows[k]); full.push(windows[k + 1]); }
+  return { empty, full };
 }
 
 // A count at or below zero is not the operations' cost: a garbage
@@ -213,7 +221,7 @@ for (const id of opts.configs) {
       console.error(`${row.node} ${c} live=${live}: built-in ${builtin.toFixed(0)}, ours ${ours.toFixed(0)}, ${row.ratio.toFixed(2)}x`);
       if (windowDetail) {
         for (const impl of ['builtin', 'ours']) {
-          const perWindow = (w) => w.windows.filter((_, k) => k % 2 === 1 && k > 1).map((v) => Math.round(v / WINDOW_OPS[c])).join(' ');
+          const perWindow = (w) => windowsAfterFirst(w.windows).full.map((v) => Math.round(v / WINDOW_OPS[c])).join(' ');
           console.error(`  ${impl} per op by window after the first: ${windowDetail[impl].map((w) => `${perWindow(w)}${w.outliers ? ` (${w.outliers} outlier)` : ''}`).join(' | ')}`);
         }
       }
