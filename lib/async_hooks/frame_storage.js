@@ -53,6 +53,7 @@ const {
   matchBuiltinSurface,
 } = require('./mechanism');
 const RunScope = require('./run_scope');
+const runThroughOverrides = require('./run_through_overrides');
 
 // A carrier's store, read and written as its own getStore()/enterWith()
 // do, through frame_access.js where this Node allows (half the cost of the
@@ -293,20 +294,5 @@ class AsyncLocalStorage {
 matchBuiltinSurface(AsyncLocalStorage);
 
 const { getStore: ownGetStore, enterWith: ownEnterWith } = AsyncLocalStorage.prototype;
-
-// The built-in's run(), step by step, for subclasses that override
-// getStore() or enterWith() (the calls are observable to them).
-function runThroughOverrides(storage, data, fn, args) {
-  const prior = storage.getStore();
-  if (ObjectIs(prior, data)) {
-    return ReflectApply(fn, null, args);
-  }
-  storage.enterWith(data);
-  try {
-    return ReflectApply(fn, null, args);
-  } finally {
-    storage.enterWith(prior);
-  }
-}
 
 module.exports = AsyncLocalStorage;

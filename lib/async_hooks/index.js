@@ -4,11 +4,18 @@
 // the built-in itself, so hooks, ids and resources are Node's own.
 
 const builtin = require('node:async_hooks');
-const { usesAsyncContextFrame } = require('./mechanism');
+const { usesAsyncContextFrame, supportsOptions } = require('./mechanism');
 
-const AsyncLocalStorage = usesAsyncContextFrame ?
-  require('./frame_storage') :
-  require('./hooks_storage');
+function selectStorage() {
+  if (!usesAsyncContextFrame) return require('./hooks_storage');
+  // Node 22's frame built-in (no options) reads with one Map lookup and
+  // asks no more of run() than parity: instances key their own entries
+  // there (keyed_frame_storage.js), where the addon can write frames.
+  if (!supportsOptions && require('./frame_access') !== null) return require('./keyed_frame_storage');
+  return require('./frame_storage');
+}
+
+const AsyncLocalStorage = selectStorage();
 
 module.exports = {
   AsyncLocalStorage,
