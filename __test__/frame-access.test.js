@@ -84,3 +84,16 @@ test('frames written by run() are of the built-in frame class', { skip: !usesAsy
   `);
   assert.deepStrictEqual(seen, { samePrototype: true, ownKeys: 0, entries: 2, builtinSeen: 'b', newAfterRun: true });
 });
+
+test('Node 22 keys each instance in the frame; Node 24+ multiplex them into two carrier entries', { skip: !usesAsyncContextFrame }, () => {
+  const seen = child(`
+    const { AsyncLocalStorage } = require('./');
+    const current = require('./lib/native').v8ExtrasBinding().getContinuationPreservedEmbedderData;
+    const [a, b, c] = [new AsyncLocalStorage(), new AsyncLocalStorage(), new AsyncLocalStorage()];
+    const inside = a.run(1, () => b.run(2, () => c.run(3, () => current())));
+    console.log(JSON.stringify({ entries: inside.size, keyedByInstance: inside.get(c) === 3 }));
+  `);
+  // Node 22's built-in has no constructor options (see keyed_frame_storage.js).
+  const keyed = Object.getOwnPropertyDescriptor(require('node:async_hooks').AsyncLocalStorage.prototype, 'name') === undefined;
+  assert.deepStrictEqual(seen, keyed ? { entries: 3, keyedByInstance: true } : { entries: 2, keyedByInstance: false });
+});
