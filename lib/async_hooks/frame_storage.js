@@ -214,9 +214,8 @@ class AsyncLocalStorage {
   run(data, fn, ...args) {
     // Unless a subclass overrides them, getStore() and enterWith() are
     // ours: do their work inline, reading the current frame once.
-    const { getStore, enterWith } = this;
-    if (getStore !== ownGetStore || enterWith !== ownEnterWith) {
-      return runThroughOverrides(this, data, fn, args);
+    if (this.getStore !== ownGetStore || this.enterWith !== ownEnterWith) {
+      return ReflectApply(runThroughOverrides, this, [data, fn, args]);
     }
     const index = this.#index;
     if (index === FIRST_INDEX) {

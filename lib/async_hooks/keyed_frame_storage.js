@@ -42,9 +42,8 @@ class AsyncLocalStorage {
   run(data, fn, ...args) {
     // Unless a subclass overrides them, getStore() and enterWith() are
     // ours: done inline, reading the current frame once on entry.
-    const { getStore, enterWith } = this;
-    if (getStore !== ownGetStore || enterWith !== ownEnterWith) {
-      return runThroughOverrides(this, data, fn, args);
+    if (this.getStore !== ownGetStore || this.enterWith !== ownEnterWith) {
+      return ReflectApply(runThroughOverrides, this, [data, fn, args]);
     }
     const frame = currentFrame();
     const prior = frame?.get(this);

@@ -1,19 +1,22 @@
 'use strict';
 // The built-in AsyncContextFrame run(), step by step, for subclasses that
-// override getStore() or enterWith(): the calls are observable to them.
+// override getStore() or enterWith() (the calls are observable to them) and
+// for receivers that are not instances. Called with the run() receiver as
+// `this`, so what a bad receiver throws reads as the built-in's does
+// ("this.getStore is not a function").
 
 const { ObjectIs, ReflectApply } = require('./primordials');
 
-function runThroughOverrides(storage, data, fn, args) {
-  const prior = storage.getStore();
+function runThroughOverrides(data, fn, args) {
+  const prior = this.getStore();
   if (ObjectIs(prior, data)) {
     return ReflectApply(fn, null, args);
   }
-  storage.enterWith(data);
+  this.enterWith(data);
   try {
     return ReflectApply(fn, null, args);
   } finally {
-    storage.enterWith(prior);
+    this.enterWith(prior);
   }
 }
 

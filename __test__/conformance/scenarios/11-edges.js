@@ -65,6 +65,22 @@ scenario('detached methods and foreign receivers (error class only)', (r) => {
   r.log('store untouched', als.getStore());
 });
 
+scenario('run, exit, enterWith and disable on foreign receivers, messages included', (r) => {
+  const als = new h.AsyncLocalStorage();
+  const { run, exit, enterWith, disable } = h.AsyncLocalStorage.prototype;
+  const receivers = [['undefined', undefined], ['null', null], ['a number', 1], ['plain object', {}]];
+  als.run('s', () => {
+    for (const [label, recv] of receivers) {
+      r.attempt(`run on ${label}`, () => run.call(recv, 1, () => 'ran'));
+      r.attempt(`exit on ${label}`, () => exit.call(recv, () => 'ran'));
+      r.attempt(`enterWith on ${label}`, () => enterWith.call(recv, 2));
+      r.attempt(`disable on ${label}`, () => disable.call(recv));
+      r.log(`store after ${label}`, als.getStore());
+    }
+  });
+  r.log('store after run', als.getStore());
+});
+
 scenario('new on an AsyncLocalStorage.bind result', (r) => {
   class Thing { constructor(x) { this.x = x; } }
   function Plain(x) { this.x = x; }
