@@ -1,6 +1,6 @@
 'use strict';
 // Direct reads and writes of the current AsyncContextFrame, for
-// frame_storage.js.
+// frame_storage.js and keyed_frame_storage.js.
 //
 // The built-in's enterWith() builds its new frame with
 // `new AsyncContextFrame(store, data)`, whose `super(current)` copies the
