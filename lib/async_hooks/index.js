@@ -8,9 +8,9 @@ const { usesAsyncContextFrame, supportsOptions } = require('./mechanism');
 
 function selectStorage() {
   if (!usesAsyncContextFrame) return require('./hooks_storage');
-  // Node 22's frame built-in (no options) reads with one Map lookup and
-  // asks no more of run() than parity: instances key their own entries
-  // there (keyed_frame_storage.js), where the addon can write frames.
+  // Node 22's frame built-in (the one without options) reads a store with
+  // one Map lookup, which only keying each instance in the map matches
+  // (keyed_frame_storage.js); it needs the addon's direct frame writes.
   if (!supportsOptions && require('./frame_access') !== null) return require('./keyed_frame_storage');
   return require('./frame_storage');
 }

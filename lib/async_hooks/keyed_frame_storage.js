@@ -7,11 +7,13 @@
 // adds a read of its slot array for every instance but the first, which on
 // this Node alone is a quarter of the whole call (callgrind, getStore() of
 // the last of 10 instances: 124 instructions against the built-in's 98).
-// On Node 22, run() only has to match the built-in, not beat it by the
-// copies the multiplexed frame saves. So here every instance keys its own
-// entry in the frame, exactly as the built-in does, and only the frame copy
-// is ours: built with forEach, about half the cost of the built-in's copy
-// through the iterator protocol (see frame_access.js).
+// Reads outnumber run() calls, so here every instance keys its own entry
+// in the frame, exactly as the built-in does, and only the frame copy is
+// ours: built with forEach, about half the cost of the built-in's copy
+// through the iterator protocol (see frame_access.js). run() then copies
+// a map of every live instance, as the built-in's does (1.7x fewer
+// instructions than the built-in's with 10 instances, where the
+// multiplexed frame had 8.7x).
 //
 // Each method is the built-in's, step by step
 // (internal/async_local_storage/async_context_frame.js of Node 22), so
