@@ -47,6 +47,15 @@ function currentSuffix(libc) {
   return `${platform}-${arch}`;
 }
 
+// The loader's reason for a binary it found but could not load (wrong libc
+// version, corrupt file), from its chain of errors; not "module not found".
+function loadFailure(err) {
+  for (let e = err; e; e = e.cause) {
+    if (typeof e.message === 'string' && !e.message.startsWith('Cannot find')) return e.message;
+  }
+  return 'unknown reason';
+}
+
 function isInstalled(packageName) {
   try {
     require.resolve(`${packageName}/package.json`);
@@ -63,7 +72,7 @@ function noBinaryError(cause) {
   const published = napi.targets.map(suffixOfTriple);
   const where = `${process.platform} ${process.arch}${libc ? ` (${libc})` : ''}`;
   const problem = isInstalled(packageName)
-    ? `the package ${packageName} is installed but its binary did not load (see err.cause)`
+    ? `the package ${packageName} is installed but its binary did not load (${loadFailure(cause?.cause)})`
     : `the package ${packageName} is not installed` +
       (published.includes(currentSuffix(libc))
         ? ' (it is an optionalDependency: reinstall without --omit=optional / --no-optional, ' +
