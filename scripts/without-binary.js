@@ -38,7 +38,7 @@ function copyWithoutBinary() {
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`node_modules holds ${platformPackages.join(', ')}: the copy would still find a binary`);
   }
-  fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'dir');
+  fs.symlinkSync(modules, path.join(dir, 'node_modules'), 'junction'); // junction: no privilege needed on Windows
   return dir;
 }
 
