@@ -29,8 +29,9 @@ function detectFeatures() {
     // Informational: which mechanism the built-in uses in this process.
     mechanism: '_enable' in proto ? 'async_hooks' : 'async_context_frame',
     major: Number(process.versions.node.split('.')[0]),
-    // Ours restricted to Node's public API (see README, "Portable mode").
-    portable: process.env.FAST_ASYNC_HOOKS_PORTABLE === '1',
+    // Ours restricted to Node's public API (see README, "Portable mode"),
+    // as runner.js found it.
+    portable: process.env.CONFORMANCE_PORTABLE === '1',
   };
 }
 

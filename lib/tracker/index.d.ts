@@ -105,4 +105,5 @@ export interface ResourceTracker {
   stats(): TrackerStats;
 }
 
+/** Needs the native binary: without one for this platform, throws an Error with code ERR_FAST_ASYNC_HOOKS_NO_BINARY. */
 export function trackResources(options?: TrackResourcesOptions): ResourceTracker;

@@ -19,7 +19,7 @@ const diagnosticsChannel = require('node:diagnostics_channel');
 const path = require('node:path');
 const { createHook, executionAsyncId, AsyncResource } = require('../async_hooks');
 const { getRequestContext, contextSwitches } = require('../request/context');
-const { invalidArgType, outOfRange } = require('./errors');
+const { invalidArgType, outOfRange } = require('../errors');
 
 const STRIDE = 6;
 const KIND_INIT = 1;
