@@ -34,6 +34,7 @@ const KIND_OWNER = 7; // [kind, asyncId, owner]
 // Types whose owner may be a connection or the server (owners.js), interned
 // first so that init tells them apart with one integer comparison.
 const WATCHED_TYPES = ['Timeout', 'TCPWRAP', 'TLSWRAP', 'PIPEWRAP'];
+const WATCHED_COUNT = WATCHED_TYPES.length;
 const TIMEOUT_TYPE = 0;
 // Records kept free past the drain limit for owner records of sockets
 // resolved during the drain; more pending sockets wait for the next one.
@@ -438,7 +439,7 @@ function trackResources(options) {
     buffer[p + 5] = cx;
     pos = p + STRIDE;
     if (captureStacks) stacks.push(stack);
-    if (ty < WATCHED_TYPES.length) watch(ty, asyncId, resource, cx);
+    if (ty < WATCHED_COUNT) watch(ty, asyncId, resource, cx);
   }
 
   // Callback boundaries read the clock; destroy and promiseResolve reuse
