@@ -294,9 +294,7 @@ function trackResources(options) {
   // Socket handles created in a request, waiting for their owner: a socket
   // is wired to its agent synchronously after its handle's init, so the
   // next drain can tell; one not wired yet gets one more drain.
-  let pendingIds = [];
-  let pendingHandles = [];
-  let pendingLooks = [];
+  let pendingSockets = []; // { id, handle, looked }
 
   function watch(ty, asyncId, resource, cx) {
     try {
@@ -304,50 +302,45 @@ function trackResources(options) {
         const owner = timerOwner(resource, streamTimeout);
         if (owner !== 0) record(KIND_OWNER, asyncId, owner);
       } else if (cx !== 0) {
-        pendingIds.push(asyncId);
-        pendingHandles.push(resource);
-        pendingLooks.push(0);
+        pendingSockets.push({ id: asyncId, handle: resource, looked: false });
       }
     } catch {
       // An exception inside an async hook would end the process.
     }
   }
 
-  // Appends owner records for the pending sockets past `pos` (room is
-  // reserved beyond the drain limit).
+  // Appends owner records for the pending sockets past `pos` (room for
+  // OWNER_RESERVE records is kept beyond the drain limit; the rest wait).
   function resolveSockets() {
-    const ids = pendingIds;
-    const handles = pendingHandles;
-    const looks = pendingLooks;
-    pendingIds = [];
-    pendingHandles = [];
-    pendingLooks = [];
+    const pending = pendingSockets;
+    pendingSockets = [];
     let room = OWNER_RESERVE;
-    for (let i = 0; i < ids.length; i++) {
+    for (const entry of pending) {
+      if (room === 0) {
+        pendingSockets.push(entry);
+        continue;
+      }
       let owner;
-      if (room > 0) {
-        try {
-          owner = socketOwner(handles[i]);
-        } catch {
-          owner = 0;
-        }
+      try {
+        owner = socketOwner(entry.handle);
+      } catch {
+        owner = 0;
       }
       if (owner === OWNER_CONNECTION) {
         buffer[pos] = KIND_OWNER;
-        buffer[pos + 1] = ids[i];
+        buffer[pos + 1] = entry.id;
         buffer[pos + 2] = owner;
         pos += STRIDE;
         room--;
-      } else if (looks[i] === 0 || owner === undefined && room === 0) {
-        pendingIds.push(ids[i]);
-        pendingHandles.push(handles[i]);
-        pendingLooks.push(room === 0 ? looks[i] : 1);
+      } else if (!entry.looked) {
+        entry.looked = true;
+        pendingSockets.push(entry);
       }
     }
   }
 
   function drain() {
-    if (pendingIds.length > 0) resolveSockets();
+    if (pendingSockets.length > 0) resolveSockets();
     const count = pos / STRIDE;
     pos = 0;
     if (limit < end) limit = Math.min(end, limit * 2);
@@ -580,9 +573,7 @@ function trackResources(options) {
       if (opts.endOnResponseFinish) diagnosticsChannel.unsubscribe(finishChannel, onResponseFinish);
       gcObserver.disconnect();
       drain();
-      pendingIds = [];
-      pendingHandles = [];
-      pendingLooks = [];
+      pendingSockets = [];
     },
 
     get stopped() { return stopped; },
