@@ -21,7 +21,7 @@ const path = require('node:path');
 const { createHook, executionAsyncId, AsyncResource } = require('../async_hooks');
 const { getRequestContext, contextSwitches } = require('../request/context');
 const { invalidArgType, outOfRange } = require('./errors');
-const { discoverStreamTimeout, timerOwner, socketOwner, OWNER_CONNECTION } = require('./owners');
+const { timerOwner, heldTimerOwner, socketOwner, OWNER_CONNECTION, OWNER_PENDING } = require('./owners');
 
 const STRIDE = 6;
 const KIND_INIT = 1;
@@ -203,7 +203,6 @@ function trackResources(options) {
   const userContextId = opts.contextId;
   const defaultContext = userContextId === defaultContextId;
   let stopped = false;
-  const streamTimeout = discoverStreamTimeout();
 
   // Types whose resources end when garbage-collected (promises,
   // AsyncResource without requireManualDestroy): one is a leak only once it
@@ -291,38 +290,40 @@ function trackResources(options) {
     return internContext(name);
   }
 
-  // Socket handles created in a request, waiting for their owner: a socket
-  // is wired to its agent synchronously after its handle's init, so the
-  // next drain can tell; one not wired yet gets one more drain.
-  let pendingSockets = []; // { id, handle, looked }
+  // Resources whose owner the next drain decides: socket handles created
+  // in a request (a socket is wired to its agent synchronously after its
+  // handle's init) and stream timers not recognised yet (their stream
+  // stores them right after init). One not decided gets one more drain.
+  let pending = []; // { id, resource, ownerOf, looked }
 
   function watch(ty, asyncId, resource, cx) {
     try {
       if (ty === TIMEOUT_TYPE) {
-        const owner = timerOwner(resource, streamTimeout);
-        if (owner !== 0) record(KIND_OWNER, asyncId, owner);
+        const owner = timerOwner(resource);
+        if (owner === OWNER_PENDING) pending.push({ id: asyncId, resource, ownerOf: heldTimerOwner, looked: false });
+        else if (owner !== 0) record(KIND_OWNER, asyncId, owner);
       } else if (cx !== 0) {
-        pendingSockets.push({ id: asyncId, handle: resource, looked: false });
+        pending.push({ id: asyncId, resource, ownerOf: socketOwner, looked: false });
       }
     } catch {
       // An exception inside an async hook would end the process.
     }
   }
 
-  // Appends owner records for the pending sockets past `pos` (room for
+  // Appends owner records for the pending resources past `pos` (room for
   // OWNER_RESERVE records is kept beyond the drain limit; the rest wait).
-  function resolveSockets() {
-    const pending = pendingSockets;
-    pendingSockets = [];
+  function resolvePending() {
+    const entries = pending;
+    pending = [];
     let room = OWNER_RESERVE;
-    for (const entry of pending) {
+    for (const entry of entries) {
       if (room === 0) {
-        pendingSockets.push(entry);
+        pending.push(entry);
         continue;
       }
       let owner;
       try {
-        owner = socketOwner(entry.handle);
+        owner = entry.ownerOf(entry.resource);
       } catch {
         owner = 0;
       }
@@ -332,15 +333,15 @@ function trackResources(options) {
         buffer[pos + 2] = owner;
         pos += STRIDE;
         room--;
-      } else if (!entry.looked) {
+      } else if (owner === undefined && !entry.looked) {
         entry.looked = true;
-        pendingSockets.push(entry);
+        pending.push(entry);
       }
     }
   }
 
   function drain() {
-    if (pendingSockets.length > 0) resolveSockets();
+    if (pending.length > 0) resolvePending();
     const count = pos / STRIDE;
     pos = 0;
     if (limit < end) limit = Math.min(end, limit * 2);
@@ -573,7 +574,7 @@ function trackResources(options) {
       if (opts.endOnResponseFinish) diagnosticsChannel.unsubscribe(finishChannel, onResponseFinish);
       gcObserver.disconnect();
       drain();
-      pendingSockets = [];
+      pending = [];
     },
 
     get stopped() { return stopped; },

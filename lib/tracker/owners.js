@@ -15,48 +15,52 @@
 // - A socket (TCPWRAP/TLSWRAP/PIPEWRAP) that an http.Agent manages is the
 //   agent's pool's: the agent keeps it open for later requests or closes it.
 //
-// What a socket's timeout timer looks like on the running Node is found
-// once, by value, on two throwaway sockets: on 24.x/26 its callback is one
-// shared function; on 20/22 a fresh bound function per socket, told apart
-// from the Date cache's callback by its name.
+// A socket's timeout is told apart without creating anything (a throwaway
+// socket's timer would give Node's timer functions a second shape to
+// handle: callgrind, Node 20, +600 instructions per later setTimeout/
+// clearTimeout pair in a process that had no socket timeouts):
+// - 20/22: setUnrefTimeout(this._onTimeout.bind(this)); a bound function is
+//   named 'bound ' + its target's name, here net.Socket.prototype's.
+// - 24.x/26: reuseOrCreateUnrefTimeout(timer, onStreamTimeout, ms, socket),
+//   one shared callback and the socket as the timer's argument. The first
+//   such timer is confirmed at the next drain (the socket holds it), and its
+//   callback is then recognised at init.
 
 const net = require('node:net');
 
 const OWNER_CONNECTION = 1;
 const OWNER_SERVER = 2;
+/** timerOwner(): decided at the next drain by heldTimerOwner(). */
+const OWNER_PENDING = -1;
 
-let streamTimeout;
+const BOUND_SOCKET_TIMEOUT = `bound ${net.Socket.prototype._onTimeout?.name ?? ''}`;
+let sharedStreamCallback;
 
-function discoverStreamTimeout() {
-  if (streamTimeout !== undefined) return streamTimeout;
-  const ms = 0x3fff_fff7; // any duration no other timer on the socket has
-  const callbacks = [new net.Socket(), new net.Socket()].map((socket) => {
-    socket.setTimeout(ms);
-    let callback;
-    for (const key of Object.getOwnPropertySymbols(socket)) {
-      const value = socket[key];
-      if (value !== null && typeof value === 'object' && value._idleTimeout === ms) callback = value._onTimeout;
-    }
-    socket.setTimeout(0);
-    socket.destroy();
-    return callback;
-  });
-  const [a, b] = callbacks;
-  streamTimeout = {
-    shared: typeof a === 'function' && a === b ? a : undefined,
-    name: typeof a === 'function' && a !== b ? a.name : undefined,
-  };
-  return streamTimeout;
-}
-
-/** Owner of a Timeout at its init: 0 (its request), OWNER_CONNECTION or OWNER_SERVER. */
-function timerOwner(timer, stream) {
+/** Owner of a Timeout at its init: 0 (its request), OWNER_CONNECTION, OWNER_SERVER or OWNER_PENDING. */
+function timerOwner(timer) {
   if (typeof timer.hasRef !== 'function' || timer.hasRef() || timer._repeat !== null) return 0;
   const callback = timer._onTimeout;
-  if (callback === stream.shared) return OWNER_CONNECTION;
-  if (timer._timerArgs !== undefined) return 0; // timers/promises setTimeout({ ref: false })
-  if (stream.name !== undefined && typeof callback === 'function' && callback.name === stream.name) return OWNER_CONNECTION;
-  return OWNER_SERVER; // setUnrefTimeout's other caller: the HTTP Date-header cache
+  if (callback === sharedStreamCallback) return OWNER_CONNECTION;
+  const args = timer._timerArgs;
+  if (args === undefined) {
+    // setUnrefTimeout: a stream's timeout, or the HTTP Date-header cache.
+    return typeof callback === 'function' && callback.name === BOUND_SOCKET_TIMEOUT ? OWNER_CONNECTION : OWNER_SERVER;
+  }
+  // reuseOrCreateUnrefTimeout's [stream], or timers/promises' [value].
+  return args.length === 1 && args[0] !== null && typeof args[0] === 'object' ? OWNER_PENDING : 0;
+}
+
+/** For an OWNER_PENDING timer: the connection's when its argument holds it; undefined: not (yet). */
+function heldTimerOwner(timer) {
+  const stream = timer._timerArgs?.[0];
+  if (stream === null || typeof stream !== 'object') return 0;
+  for (const key of Object.getOwnPropertySymbols(stream)) {
+    if (stream[key] === timer) {
+      sharedStreamCallback = timer._onTimeout;
+      return OWNER_CONNECTION;
+    }
+  }
+  return undefined;
 }
 
 // The socket a handle belongs to (Node keeps it under an internal symbol,
@@ -74,18 +78,18 @@ function socketOf(handle) {
 }
 
 /**
- * Owner of a socket resource created in a request, or undefined while its
- * socket is not wired up yet. http.Agent installs an 'agentRemove' listener
- * (the documented way to take a socket out of an agent) on every socket it
- * creates, synchronously after creating it. A pooled socket the agent hands
- * to a new request gets a new async id (asyncResetHandle), whose resource
- * is a ReusedHandle { type, handle } rather than the handle itself.
+ * OWNER_CONNECTION for a socket resource an agent manages; undefined: not
+ * (yet: the drain may come before the agent wired it). http.Agent installs
+ * an 'agentRemove' listener (the documented way to take a socket out of an
+ * agent) on every socket it creates, synchronously after creating it. A
+ * pooled socket the agent hands to a new request gets a new async id
+ * (asyncResetHandle), whose resource is a ReusedHandle { type, handle }
+ * rather than the handle itself.
  */
 function socketOwner(resource) {
   let socket = socketOf(resource);
   if (socket === undefined && resource.handle !== null && typeof resource.handle === 'object') socket = socketOf(resource.handle);
-  if (socket === undefined) return undefined;
-  return socket.listenerCount('agentRemove') > 0 ? OWNER_CONNECTION : 0;
+  return socket !== undefined && socket.listenerCount('agentRemove') > 0 ? OWNER_CONNECTION : undefined;
 }
 
-module.exports = { discoverStreamTimeout, timerOwner, socketOwner, OWNER_CONNECTION, OWNER_SERVER };
+module.exports = { timerOwner, heldTimerOwner, socketOwner, OWNER_CONNECTION, OWNER_SERVER, OWNER_PENDING };
