@@ -21,7 +21,7 @@ export declare class NativeResourceTracker {
   activeResources(now: number, ctx?: number | undefined | null, ty?: number | undefined | null): Array<NativeResourceInfo>
   ancestry(asyncId: number): Array<NativeAncestor>
   requestSummary(ctx: number): NativeRequestSummary | null
-  leakReport(now: number, olderThanMs: number, includeOpen: boolean): Array<NativeLeak>
+  leakReport(now: number, olderThanMs: number, includeOpen: boolean, includeOwned: boolean): Array<NativeLeak>
   stats(): NativeTrackerStats
   /**
    * Blocking variant of `writeTimeline` for exit handlers only (the
@@ -52,6 +52,7 @@ export interface NativeLeak {
   type: string
   triggerAsyncId: number
   requestId: string
+  owner?: string
   ageMs: number
   endedMsAgo?: number
   callbacks: number
@@ -73,6 +74,8 @@ export interface NativeResourceInfo {
   type: string
   triggerAsyncId: number
   requestId?: string
+  /** "connection" / "server": owned beyond the request that created it. */
+  owner?: string
   createdAt: number
   ageMs: number
   callbacks: number
