@@ -43,4 +43,29 @@ async function walk(r, h, prefix = '') {
   ids('end');
 }
 
-module.exports = { walk, immediateId };
+// walk() under a user hook whose event log is recorded after it.
+async function walkHooked(r, h, prefix = '') {
+  const log = r.hookLog(h, `${prefix}hook events`).enable();
+  await walk(r, h, prefix);
+  log.stop();
+}
+
+// For a scenario file's top level (the main script, right after the
+// implementation loaded): ids a promise, a timer, an immediate and an await
+// continuation take. Returns the continuation; `load` keeps the records
+// for a scenario to include().
+function recordMainScript(load, h) {
+  load.asyncIds('top level', h);
+  let timer;
+  const pending = new Promise((resolve) => { timer = setTimeout(resolve, 1); });
+  load.raw('timer created after a promise', load.rel(+timer));
+  load.raw('immediate', load.rel(immediateId(setImmediate(() => {}))));
+  return (async () => {
+    await pending;
+    load.asyncIds('await continuation', h);
+    await null;
+    load.asyncIds('after await null', h);
+  })();
+}
+
+module.exports = { walk, walkHooked, recordMainScript };

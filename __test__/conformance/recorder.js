@@ -65,7 +65,7 @@ class Recorder {
       promiseResolve: (id) => { events.push(['promiseResolve', this.rel(id)]); },
     });
     return {
-      enable: () => { hook.enable(); },
+      enable() { hook.enable(); return this; },
       stop: () => {
         hook.disable();
         this.raw(label, events.splice(0));

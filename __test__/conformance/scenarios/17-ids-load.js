@@ -6,21 +6,10 @@
 // the harness loaded the implementation, before any microtask.
 const { h, scenario, tick } = require('../harness');
 const { Recorder } = require('../recorder');
-const { walk, immediateId } = require('../id-walk');
+const { walk, walkHooked, recordMainScript } = require('../id-walk');
 
 const load = new Recorder().setBase(h);
-load.asyncIds('top level', h);
-let timer;
-const pending = new Promise((resolve) => { timer = setTimeout(resolve, 1); });
-load.raw('timer created after a promise', load.rel(+timer));
-const continuation = (async () => {
-  await pending;
-  load.asyncIds('await continuation', h);
-  await null;
-  load.asyncIds('after await null', h);
-})();
-const immediate = setImmediate(() => {});
-load.raw('immediate', load.rel(immediateId(immediate)));
+const continuation = recordMainScript(load, h);
 load.raw('second timer', load.rel(+setTimeout(() => {}, 1)));
 // Created while no hook is on, so it has no id until a hook needs one:
 // then the built-in gives it the next id, not one from before the base.
@@ -42,13 +31,10 @@ scenario('load only: timers, immediates, nextTick, queueMicrotask, promises, no 
 
 scenario("load only: a user hook sees the built-in's events", async (r) => {
   r.setBase(h);
-  const log = r.hookLog(h);
-  log.enable();
-  await walk(r, h);
-  log.stop();
+  await walkHooked(r, h);
   await tick();
   r.setBase(h);
-  await walk(r, h);
+  await walk(r, h, 'hook disabled: ');
 });
 
 scenario('load only: a promise from the main script awaited in a context', async (r) => {

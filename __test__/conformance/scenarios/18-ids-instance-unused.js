@@ -5,19 +5,11 @@
 // exactly the same (observed from the top level of this file on).
 const { h, scenario, tick } = require('../harness');
 const { Recorder } = require('../recorder');
-const { walk, immediateId } = require('../id-walk');
+const { walk, walkHooked, recordMainScript } = require('../id-walk');
 
 const load = new Recorder().setBase(h);
 const unused = new h.AsyncLocalStorage();
-load.asyncIds('top level', h);
-let timer;
-const pending = new Promise((resolve) => { timer = setTimeout(resolve, 1); });
-load.raw('timer created after a promise', load.rel(+timer));
-const continuation = (async () => {
-  await pending;
-  load.asyncIds('await continuation', h);
-})();
-load.raw('immediate', load.rel(immediateId(setImmediate(() => {}))));
+const continuation = recordMainScript(load, h);
 
 scenario('instance never run: ids from load on', async (r) => {
   await continuation;
@@ -29,10 +21,7 @@ scenario('instance never run: ids from load on', async (r) => {
 
 scenario('instance never run: a user hook\'s events', async (r) => {
   r.setBase(h);
-  const log = r.hookLog(h);
-  log.enable();
-  await walk(r, h);
-  log.stop();
+  await walkHooked(r, h);
 });
 
 scenario('instance never run: exit() and disable() of it', async (r) => {

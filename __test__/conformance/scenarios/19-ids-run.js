@@ -5,14 +5,17 @@
 // Every scenario disables its instances, so each starts with no storage
 // hook enabled (promise hooks go off in a microtask after that).
 const { h, scenario, tick } = require('../harness');
-const { walk } = require('../id-walk');
+const { walk, walkHooked } = require('../id-walk');
 
-// Past the microtask that turns promise hooks off after a disable().
-const settle = () => tick();
+// Past the microtask that turns promise hooks off after a disable(), then
+// the base.
+async function start(r) {
+  await tick();
+  r.setBase(h);
+}
 
 scenario('run then disable: ids inside and outside the context', async (r) => {
-  await settle();
-  r.setBase(h);
+  await start(r);
   const als = new h.AsyncLocalStorage();
   r.asyncIds('constructed', h);
   await als.run('ctx', async () => {
@@ -26,15 +29,13 @@ scenario('run then disable: ids inside and outside the context', async (r) => {
   r.asyncIds('after disable', h);
   await null;
   r.asyncIds('after disable, await null', h);
-  await settle();
+  await tick();
   await walk(r, h, 'disabled: ');
 });
 
 scenario('run then disable: what a user hook sees', async (r) => {
-  await settle();
-  r.setBase(h);
-  const log = r.hookLog(h);
-  log.enable();
+  await start(r);
+  const log = r.hookLog(h).enable();
   const als = new h.AsyncLocalStorage();
   await als.run('ctx', () => walk(r, h, 'in context: '));
   await walk(r, h, 'no context: ');
@@ -45,8 +46,7 @@ scenario('run then disable: what a user hook sees', async (r) => {
 
 for (const when of ['before', 'after']) {
   scenario(`a user's createHook enabled ${when} the first run()`, async (r) => {
-    await settle();
-    r.setBase(h);
+    await start(r);
     const log = r.hookLog(h);
     if (when === 'before') log.enable();
     const als = new h.AsyncLocalStorage();
@@ -66,8 +66,7 @@ for (const when of ['before', 'after']) {
 }
 
 scenario('enterWith() as the first use, then exit() and disable()', async (r) => {
-  await settle();
-  r.setBase(h);
+  await start(r);
   const log = r.hookLog(h);
   const als = new h.AsyncLocalStorage();
   await new Promise((resolve) => setImmediate(resolve)).then(async () => {
@@ -87,16 +86,13 @@ scenario('enterWith() as the first use, then exit() and disable()', async (r) =>
     r.asyncIds('after disable', h);
   });
   log.stop();
-  await settle();
-  r.setBase(h);
+  await start(r);
   await walk(r, h, 'after all: ');
 });
 
 scenario('two instances, one disabled', async (r) => {
-  await settle();
-  r.setBase(h);
-  const log = r.hookLog(h);
-  log.enable();
+  await start(r);
+  const log = r.hookLog(h).enable();
   const a = new h.AsyncLocalStorage();
   const b = new h.AsyncLocalStorage();
   await a.run('a', () => b.run('b', async () => {
@@ -111,10 +107,8 @@ scenario('two instances, one disabled', async (r) => {
 });
 
 scenario('snapshot, bind and AsyncResource in a context', async (r) => {
-  await settle();
-  r.setBase(h);
-  const log = r.hookLog(h);
-  log.enable();
+  await start(r);
+  const log = r.hookLog(h).enable();
   const als = new h.AsyncLocalStorage();
   const [snapshot, bound] = als.run('ctx', () => [h.AsyncLocalStorage.snapshot(), h.AsyncLocalStorage.bind(() => als.getStore())]);
   r.log('snapshot', snapshot(() => als.getStore()));
