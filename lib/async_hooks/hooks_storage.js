@@ -432,13 +432,13 @@ class AsyncLocalStorage {
     if (this.enabled) {
       const resource = executionAsyncResource();
       const frame = FLAT ? resource[kFrame] : resource[kContext]?.[kFrame];
-      // isFrame() first: it is false for undefined, so a frame (several
-      // instances) takes one test fewer than with an undefined check first.
-      const index = this.#index;
-      if (isFrame(frame)) {
-        if (frame[index] === this.#generation) return frame[index + 1];
-      } else if (frame !== undefined && index === FIRST_INDEX) {
-        return bareStore(frame);
+      if (frame !== undefined) {
+        const index = this.#index;
+        if (isFrame(frame)) {
+          if (frame[index] === this.#generation) return frame[index + 1];
+        } else if (index === FIRST_INDEX) {
+          return bareStore(frame);
+        }
       }
     }
     // Node 20/22's class has no private state: a foreign receiver that is
