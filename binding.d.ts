@@ -21,7 +21,7 @@ export declare class NativeResourceTracker {
   activeResources(now: number, ctx?: number | undefined | null, ty?: number | undefined | null): Array<NativeResourceInfo>
   ancestry(asyncId: number): Array<NativeAncestor>
   requestSummary(ctx: number): NativeRequestSummary | null
-  leakReport(now: number, olderThanMs: number, includeOpen: boolean): Array<NativeLeak>
+  leakReport(now: number, olderThanMs: number, includeOpen: boolean, includeOwned: boolean): Array<NativeLeak>
   stats(): NativeTrackerStats
   /**
    * Blocking variant of `writeTimeline` for exit handlers only (the
@@ -39,27 +39,6 @@ export declare class NativeResourceTracker {
   writeTimeline(path: string, now: number, pid: number, tid: number, onProgress?: ((arg: number) => void) | undefined | null): Promise<NativeWriteResult>
 }
 
-/**
- * Formats a version-00 `traceparent` for our span:
- * `formatTraceparent(traceId, spanId, flags = 0)`.
- */
-export declare function formatTraceparent(traceId: StringOr, spanId: StringOr, flags: number | unknown): string
-
-/**
- * Formats `[key, value]` pairs as a `tracestate` header value; throws
- * `ERR_INVALID_ARG_VALUE` for anything a receiver would have to drop.
- */
-export declare function formatTracestate(entries: unknown[] | unknown): string
-
-/** A new request id: UUID v7 (default) or v4, hyphenated lowercase. */
-export declare function generateRequestId(kind: StringOr): string
-
-/** A new 16-hex-digit W3C span id (never all zeros). */
-export declare function generateSpanId(): string
-
-/** A new 32-hex-digit W3C trace id (never all zeros). */
-export declare function generateTraceId(): string
-
 export interface NativeAncestor {
   asyncId: number
   type: string
@@ -68,25 +47,17 @@ export interface NativeAncestor {
   alive: boolean
 }
 
-/** Returns a typed error for the test suite to inspect (`code`, message). */
-export declare function nativeErrorForTest(message: string): void
-
 export interface NativeLeak {
   asyncId: number
   type: string
   triggerAsyncId: number
   requestId: string
+  owner?: string
   ageMs: number
   endedMsAgo?: number
   callbacks: number
   stack?: string
 }
-
-/**
- * Deliberately panics inside native code. Used by the test suite to prove
- * that a Rust panic surfaces as a JS exception and never aborts the process.
- */
-export declare function nativePanicForTest(message: string): void
 
 export interface NativeRequestSummary {
   requestId: string
@@ -103,6 +74,8 @@ export interface NativeResourceInfo {
   type: string
   triggerAsyncId: number
   requestId?: string
+  /** "connection" / "server": owned beyond the request that created it. */
+  owner?: string
   createdAt: number
   ageMs: number
   callbacks: number
@@ -146,26 +119,6 @@ export interface NativeWriteResult {
   errorMessage?: string
 }
 
-export interface ParsedTraceparent {
-  /** Two lowercase hex digits, e.g. "00". */
-  version: string
-  traceId: string
-  parentId: string
-  /** The trace-flags byte (0-255). */
-  flags: number
-  /** Bit 0 of `flags`. */
-  sampled: boolean
-}
-
-/** Parses a `traceparent` header value; `null` if absent or malformed. */
-export declare function parseTraceparent(header: StringOr): ParsedTraceparent | null
-
-/**
- * Parses a `tracestate` header value into `[key, value]` pairs; `null` if
- * absent or malformed (the whole header is dropped, see trace_context.rs).
- */
-export declare function parseTracestate(header: StringOr): Array<[string, string]> | null
-
 /**
  * V8's extras binding object of the calling context (whose
  * `getContinuationPreservedEmbedderData` / `setContinuationPreservedEmbedderData`
@@ -173,10 +126,3 @@ export declare function parseTracestate(header: StringOr): Array<[string, string
  * where it cannot be reached. Called once by `lib/async_hooks/frame_access.js`.
  */
 export declare function v8ExtrasBinding(): object | undefined
-
-/**
- * Returns `value` if it is an acceptable incoming request id (non-empty,
- * at most `maxLength` characters, every character in `allowedChars`),
- * else `null`. Defaults: 128 and `[A-Za-z0-9._:-]`.
- */
-export declare function validateRequestId(value: StringOr, maxLength: number | unknown, allowedChars: StringOr): string | null

@@ -836,15 +836,5 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeResourceTracker = nativeBinding.NativeResourceTracker
-module.exports.formatTraceparent = nativeBinding.formatTraceparent
-module.exports.formatTracestate = nativeBinding.formatTracestate
-module.exports.generateRequestId = nativeBinding.generateRequestId
-module.exports.generateSpanId = nativeBinding.generateSpanId
-module.exports.generateTraceId = nativeBinding.generateTraceId
-module.exports.nativeErrorForTest = nativeBinding.nativeErrorForTest
-module.exports.nativePanicForTest = nativeBinding.nativePanicForTest
 module.exports.nativeVersion = nativeBinding.nativeVersion
-module.exports.parseTraceparent = nativeBinding.parseTraceparent
-module.exports.parseTracestate = nativeBinding.parseTracestate
 module.exports.v8ExtrasBinding = nativeBinding.v8ExtrasBinding
-module.exports.validateRequestId = nativeBinding.validateRequestId

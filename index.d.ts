@@ -25,5 +25,5 @@ export type {
 export * from './lib/request/index';
 export * from './lib/tracker/index';
 
-/** Version of the loaded native addon; throws if the prebuilt binary is missing. */
+/** Version of the loaded native addon; throws an Error with code ERR_FAST_ASYNC_HOOKS_NO_BINARY if there is no binary for this platform. */
 export function nativeVersion(): string;

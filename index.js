@@ -41,7 +41,7 @@ exports.outgoingPropagationSupport = request.outgoingPropagationSupport;
 
 exports.trackResources = (options) => require('./lib/tracker').trackResources(options); // lib/tracker (loaded on first use)
 
-/** Version of the loaded native addon; throws if the prebuilt binary is missing. */
+/** Version of the loaded native addon; throws an Error with code ERR_FAST_ASYNC_HOOKS_NO_BINARY if there is no binary for this platform. */
 exports.nativeVersion = function nativeVersion() {
   return require('./lib/native').nativeVersion();
 };

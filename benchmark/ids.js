@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// Micro-benchmark: each id / trace-context operation, Rust via napi vs the
-// best plain-JS ways to do it. lib/request/ids.js uses the winner per
-// operation; rerun this after changing either side.
+// Micro-benchmark: the id / trace-context operations of lib/request/ids.js
+// against the other plain-JS ways to do them (and the uuid package).
+// Rerun after changing lib/request/ids.js. (A Rust implementation through
+// napi lost every operation by 1.6x to 121x and was removed:
+// benchmark/results/2026-12-07-ids-rust-vs-js.md.)
 //
 //   node benchmark/ids.js [--rounds N] [--ms M] [--json] [--filter text] [--clock cpu|wall]
 //
@@ -19,10 +21,7 @@
 const crypto = require('node:crypto');
 const os = require('node:os');
 const uuid = require('uuid');
-const native = require('../lib/native.js');
-const ids = require('../lib/request/ids.js');
-
-const js = ids._js;
+const js = require('../lib/request/ids.js');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -100,77 +99,31 @@ function parseTraceparentRegex(value) {
 
 const TP_VALID = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const TP_INVALID = '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01';
-const TS_TYPICAL = 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7';
-// 32 members, 470 characters: the largest kind of header that is accepted.
-const TS_FULL = Array.from({ length: 32 }, (_, i) => `vn${String(i).padStart(2, '0')}=v${i}abcdef`).join(',');
-const TS_ENTRIES = [['congo', 't61rcWkgMzE'], ['rojo', '00f067aa0ba902b7']];
-const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-const SPAN_ID = '00f067aa0ba902b7';
-const RID_VALID = '0190d3a4-7b7c-7cc2-9a56-3a4a2b1c0d9e';
-const RID_OVERSIZE = 'a'.repeat(10000);
-const RID_INJECT = 'abc\r\nSet-Cookie: x=1';
 
 const operations = [
   ['requestId v7', {
-    'rust generateRequestId()': () => native.generateRequestId(),
     'js pooled fromCharCode v7': () => js.generateRequestId('v7'),
     'uuid pkg v7()': () => uuid.v7(),
   }],
   ['requestId v4', {
-    "rust generateRequestId('v4')": () => native.generateRequestId('v4'),
     'js pooled fromCharCode v4': () => js.generateRequestId('v4'),
     'js crypto.randomUUID()': () => crypto.randomUUID(),
     'uuid pkg v4()': () => uuid.v4(),
   }],
   ['traceId', {
-    'rust generateTraceId()': () => native.generateTraceId(),
     'js pooled fromCharCode': () => js.generateTraceId(),
     'js pooled buf.toString(hex)': traceIdToStringHex,
     'js pooled hex table concat': traceIdHexTable,
     'js getRandomValues+hex': traceIdGetRandomValues,
     'js randomBytes(16).hex': traceIdRandomBytes,
   }],
-  ['spanId', {
-    'rust generateSpanId()': () => native.generateSpanId(),
-    'js pooled fromCharCode': () => js.generateSpanId(),
-  }],
   ['parseTraceparent valid', {
-    'rust parseTraceparent': () => native.parseTraceparent(TP_VALID),
     'js charCode scanner': () => js.parseTraceparent(TP_VALID),
     'js regex': () => parseTraceparentRegex(TP_VALID),
   }],
   ['parseTraceparent invalid', {
-    'rust parseTraceparent': () => native.parseTraceparent(TP_INVALID),
     'js charCode scanner': () => js.parseTraceparent(TP_INVALID),
     'js regex': () => parseTraceparentRegex(TP_INVALID),
-  }],
-  ['formatTraceparent', {
-    'rust formatTraceparent': () => native.formatTraceparent(TRACE_ID, SPAN_ID, 1),
-    'js formatTraceparent': () => js.formatTraceparent({ traceId: TRACE_ID, spanId: SPAN_ID, flags: 1 }),
-  }],
-  ['parseTracestate 2 entries', {
-    'rust parseTracestate': () => native.parseTracestate(TS_TYPICAL),
-    'js parseTracestate': () => js.parseTracestate(TS_TYPICAL),
-  }],
-  ['parseTracestate 32 entries', {
-    'rust parseTracestate': () => native.parseTracestate(TS_FULL),
-    'js parseTracestate': () => js.parseTracestate(TS_FULL),
-  }],
-  ['formatTracestate 2 entries', {
-    'rust formatTracestate': () => native.formatTracestate(TS_ENTRIES),
-    'js formatTracestate': () => js.formatTracestate(TS_ENTRIES),
-  }],
-  ['validateRequestId valid', {
-    'rust validateRequestId': () => native.validateRequestId(RID_VALID),
-    'js length + regex': () => js.validateRequestId(RID_VALID),
-  }],
-  ['validateRequestId CR/LF', {
-    'rust validateRequestId': () => native.validateRequestId(RID_INJECT),
-    'js length + regex': () => js.validateRequestId(RID_INJECT),
-  }],
-  ['validateRequestId 10k chars', {
-    'rust validateRequestId': () => native.validateRequestId(RID_OVERSIZE),
-    'js length + regex': () => js.validateRequestId(RID_OVERSIZE),
   }],
 ].filter(([name]) => name.includes(FILTER));
 

@@ -37,7 +37,7 @@
 // (Node 26, 2026-12-01). The JSON keeps every window's count.
 //
 //   node benchmark/instructions.js [--configs 20,22,22-frame,24,24-noframe,26,26-noframe]
-//        [--cases getStore,getStoreLast,getStoreMixed,run,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
+//        [--cases getStore,getStoreLast,getStoreMixed,run,runNested,await,awaitInside,setTimeout,setImmediate,nextTick] [--live 1,10]
 //        [--repeat n] [--method auto|subtract|window] [--windows K] [--json file]
 //
 // --repeat n measures every cell n times (built-in and ours alternating) and
@@ -56,11 +56,11 @@ const CONFIGS = require('./lib/node-configs');
 // zero-op process (a few thousand instructions with fixed seeds; garbage
 // collections landing in one window and not the other move async cases
 // more).
-const OPS = { getStore: 1000000, getStoreLast: 1000000, getStoreMixed: 1000000, run: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
+const OPS = { getStore: 1000000, getStoreLast: 1000000, getStoreMixed: 1000000, run: 100000, runNested: 100000, await: 5000, awaitInside: 50000, setTimeout: 20000, setImmediate: 20000, nextTick: 20000 };
 // getStore reads the first instance created, measured at 1 only;
 // getStoreLast the last one created of several (ours keeps the first
 // instance's store apart from the others', see lib/async_hooks).
-const LIVE_CASES = new Set(['run', 'await', 'awaitInside']);
+const LIVE_CASES = new Set(['run', 'runNested', 'await', 'awaitInside']);
 const MANY_ONLY_CASES = new Set(['getStoreLast', 'getStoreMixed']);
 
 // Window mode: ops per window, and the cases it applies to under --method auto.
@@ -231,7 +231,7 @@ for (const id of opts.configs) {
 
 const LABEL = {
   getStore: 'getStore() inside run', getStoreLast: 'getStore() of the last instance created, inside run',
-  getStoreMixed: 'getStore() of the first and of the last instance created, inside run', run: 'run(store, noop)', await: 'run() of an async fn awaiting 10 times',
+  getStoreMixed: 'getStore() of the first and of the last instance created, inside run', run: 'run(store, noop)', runNested: 'run(store, () => run(store2, noop)), same instance', await: 'run() of an async fn awaiting 10 times',
   awaitInside: 'one await inside a context',
   setTimeout: 'setTimeout(0) callback reading the store', setImmediate: 'setImmediate callback reading the store',
   nextTick: 'process.nextTick callback reading the store',

@@ -1,10 +1,17 @@
 'use strict';
-// Loads the generated napi-rs loader (binding.js) and checks that the binary
-// it found was built from this package version, so a stale prebuilt binary
-// fails loudly at require() time instead of misbehaving later.
+// Loads the generated napi-rs loader (binding.js), turning a missing binary
+// into ERR_FAST_ASYNC_HOOKS_NO_BINARY (lib/no_binary_error.js), and checks
+// that the binary it found was built from this package version, so a stale
+// prebuilt binary fails loudly at require() time instead of misbehaving later.
 
-const binding = require('../binding.js');
 const { version } = require('../package.json');
+
+let binding;
+try {
+  binding = require('../binding.js');
+} catch (err) {
+  throw require('./no_binary_error').noBinaryError(err);
+}
 
 const nativeVersion = binding.nativeVersion();
 if (nativeVersion !== version) {

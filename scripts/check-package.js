@@ -2,7 +2,12 @@
 'use strict';
 // Proves the prebuilt-binary path the way a user gets it:
 //   1. `npm pack` the main package and the linux-x64-gnu platform package
-//      (the built .node copied into npm/linux-x64-gnu, as napi-rs does);
+//      (the built .node copied into npm/linux-x64-gnu, as napi-rs does),
+//      print every packed file with its size, and fail on any file that is
+//      not needed at run time: the main package holds only what its entry
+//      points (package.json main, types, exports, bin) reach through
+//      relative require()/import, plus what npm always packs; the platform
+//      package only the binary;
 //   2. install both tarballs into a brand-new npm project outside the repo,
 //      with no Rust toolchain reachable on PATH;
 //   3. require('fast-async-hooks') there inside a small Express app, serve
@@ -57,6 +62,63 @@ function pathWithoutRust() {
     .join(path.delimiter);
 }
 
+// npm packs these whatever `files` says.
+const NPM_ALWAYS = new Set(['package.json', 'README.md', 'LICENSE']);
+
+// Every string target of the manifest's entry points.
+function entryPoints(manifest) {
+  const out = [];
+  const walk = (v) => {
+    if (typeof v === 'string') out.push(v);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk([manifest.main, manifest.types, manifest.bin, manifest.exports]);
+  return out;
+}
+
+// Relative specifiers in a file: require('./x') in JS, from './x' and
+// import('./x') in declarations.
+const SPECIFIERS = /(?:require\(|from\s|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+// Packed files reached from the entry points, as paths relative to `dir`.
+function reachableFiles(dir, manifest) {
+  const seen = new Set();
+  const resolve = (from, spec) => {
+    const base = path.join(path.dirname(from), spec);
+    const exts = from.endsWith('.d.ts') ? ['.d.ts'] : ['.js', '.json'];
+    for (const f of [base, ...exts.map((e) => base + e), ...exts.map((e) => path.join(base, `index${e}`))]) {
+      if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
+    }
+    return null; // e.g. binding.js's optional ./<name>.<platform>.node
+  };
+  const queue = entryPoints(manifest).map((e) => resolve(path.join(dir, 'package.json'), e)).filter(Boolean);
+  while (queue.length > 0) {
+    const file = queue.pop();
+    const rel = path.relative(dir, file);
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    if (!/\.(c?js|d\.ts)$/.test(file)) continue;
+    for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(SPECIFIERS)) {
+      const target = resolve(file, spec);
+      if (target !== null) queue.push(target);
+    }
+  }
+  return seen;
+}
+
+// Extracts a tarball, prints its files with sizes, returns their paths
+// (relative to the package root) and the extracted root.
+function listPacked(tarball, into) {
+  const dir = path.join(into, path.basename(tarball, '.tgz'));
+  fs.mkdirSync(dir);
+  run('tar', ['-xzf', tarball, '-C', dir]);
+  const root = path.join(dir, 'package');
+  const files = run('tar', ['-tzf', tarball]).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, '')).sort();
+  console.log(`${path.basename(tarball)}: ${files.length} files, ${fs.statSync(tarball).size} bytes packed`);
+  for (const f of files) console.log(`  ${String(fs.statSync(path.join(root, f)).size).padStart(8)}  ${f}`);
+  return { files, root };
+}
+
 function main() {
   const built = path.join(ROOT, BINARY);
   if (!fs.existsSync(built)) throw new Error(`${BINARY} not found: run npm run build first`);
@@ -65,23 +127,24 @@ function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-package-'));
   try {
     const tarballs = [packMain(work), pack(PLATFORM_DIR, work)];
-    for (const t of tarballs) console.log(`packed ${path.basename(t)} (${fs.statSync(t).size} bytes)`);
+    const mainPkg = listPacked(tarballs[0], work);
+    const platformPkg = listPacked(tarballs[1], work);
 
-    // The main tarball must not carry the binary or Rust sources; the
-    // platform one must carry exactly the binary.
-    const listing = (t) => run('tar', ['-tzf', t]).split('\n').filter(Boolean);
-    const mainFiles = listing(tarballs[0]);
-    if (mainFiles.some((f) => f.endsWith('.node') || f.endsWith('.rs'))) {
-      throw new Error(`main tarball carries native or Rust files: ${mainFiles.join(', ')}`);
+    // The main tarball: what the entry points reach, and npm's own files.
+    const manifest = JSON.parse(fs.readFileSync(path.join(mainPkg.root, 'package.json'), 'utf8'));
+    const reached = reachableFiles(mainPkg.root, manifest);
+    const unneeded = mainPkg.files.filter((f) => !reached.has(f) && !NPM_ALWAYS.has(f));
+    if (unneeded.length > 0) throw new Error(`main tarball carries files nothing at run time reaches: ${unneeded.join(', ')}`);
+    for (const f of ['index.js', 'index.d.ts', 'binding.js', 'register.js']) {
+      if (!mainPkg.files.includes(f)) throw new Error(`main tarball lacks ${f}`);
     }
-    for (const f of ['package/index.js', 'package/index.d.ts', 'package/binding.js', 'package/register.js']) {
-      if (!mainFiles.includes(f)) throw new Error(`main tarball lacks ${f}`);
-    }
-    const packed = JSON.parse(run('tar', ['-xzOf', tarballs[0], 'package/package.json']));
-    if (packed.optionalDependencies?.[`${pkg.name}-linux-x64-gnu`] !== pkg.version) {
+    if (manifest.optionalDependencies?.[`${pkg.name}-linux-x64-gnu`] !== pkg.version) {
       throw new Error('main tarball does not list the linux-x64-gnu package as an optionalDependency');
     }
-    if (!listing(tarballs[1]).includes(`package/${BINARY}`)) throw new Error('platform tarball lacks the binary');
+    // The platform tarball: the binary and npm's own files, nothing else.
+    if (!platformPkg.files.includes(BINARY)) throw new Error('platform tarball lacks the binary');
+    const extra = platformPkg.files.filter((f) => f !== BINARY && !NPM_ALWAYS.has(f));
+    if (extra.length > 0) throw new Error(`platform tarball carries more than the binary: ${extra.join(', ')}`);
 
     const app = path.join(work, 'app');
     fs.mkdirSync(app);

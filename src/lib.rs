@@ -7,11 +7,9 @@
 
 mod continuation_data;
 mod error;
-mod ids;
-mod napi_ids;
 mod native_info;
-mod request_id;
-mod trace_context;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
 mod tracker;
 
 pub use error::{Error, ErrorCode};

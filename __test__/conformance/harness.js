@@ -15,10 +15,13 @@ function detectFeatures() {
   try { new ALS(null); } catch { validatesOptions = true; }
   let trackPromises = false;
   try { builtin.createHook({ trackPromises: 1 }); } catch { trackPromises = true; }
-  // disable() so the probe leaves no storage hook enabled behind it.
-  const probe = new ALS({ defaultValue: 1 });
-  const defaultValue = probe.getStore() === 1;
-  probe.disable();
+  // A probe that enables nothing: Node 24+ promise-hook instances enable
+  // in the constructor, and even enabling and disabling at once leaves
+  // promise hooks on until a microtask, which would give promises created
+  // while scenario files load async ids (and hide an implementation that
+  // does the same).
+  class Probe extends ALS { _enable() {} }
+  const defaultValue = new Probe({ defaultValue: 1 }).getStore() === 1;
   return {
     withScope: 'withScope' in proto,
     name: 'name' in proto,
@@ -29,8 +32,9 @@ function detectFeatures() {
     // Informational: which mechanism the built-in uses in this process.
     mechanism: '_enable' in proto ? 'async_hooks' : 'async_context_frame',
     major: Number(process.versions.node.split('.')[0]),
-    // Ours restricted to Node's public API (see README, "Portable mode").
-    portable: process.env.FAST_ASYNC_HOOKS_PORTABLE === '1',
+    // Ours restricted to Node's public API (see README, "Portable mode"),
+    // as runner.js found it.
+    portable: process.env.CONFORMANCE_PORTABLE === '1',
   };
 }
 

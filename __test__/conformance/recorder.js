@@ -4,6 +4,12 @@
 // order within the scenario, so two implementations that create different
 // numbers of internal resources still produce equal records as long as the
 // user-visible relations are the same.
+//
+// That normalization hides how many ids were taken, which is observable
+// too (an implementation that switches a hook on gives promises ids the
+// built-in never gives). So a scenario can also record async ids relative
+// to a base resource it creates (rel(), asyncIds(), hookLog()): equal
+// records then mean the same ids were taken between base and observation.
 
 const MAX_DEPTH = 3;
 
@@ -24,6 +30,54 @@ class Recorder {
       this.ids.set(n, k);
     }
     return k;
+  }
+
+  // Creates the base resource rel() counts from. Taking its id allocates
+  // one id and, with no hook enabled, does nothing else.
+  setBase(h) {
+    this.baseId = new h.AsyncResource('CONFORMANCE_BASE', { requireManualDestroy: true }).asyncId();
+    return this;
+  }
+
+  // Async id relative to the base: 'b+3' is the third id after it; 0
+  // (none) and 1 (main) keep their meaning.
+  rel(n) {
+    if (typeof n !== 'number' || n <= 1 || this.baseId === undefined) return this.ser(n);
+    const d = n - this.baseId;
+    return d < 0 ? `b${d}` : `b+${d}`;
+  }
+
+  // executionAsyncId() and triggerAsyncId() here, relative to the base.
+  asyncIds(label, h) {
+    this.raw(label, [this.rel(h.executionAsyncId()), this.rel(h.triggerAsyncId())]);
+  }
+
+  // A user hook that logs init (type, id, trigger), before, after and
+  // promiseResolve in order, ids relative to the base, until stop()
+  // records the log. Destroy is left out: when it runs is up to the
+  // event loop and GC.
+  hookLog(h, label = 'hook events') {
+    const events = [];
+    const hook = h.createHook({
+      init: (id, type, trigger) => { events.push(['init', type, this.rel(id), this.rel(trigger)]); },
+      before: (id) => { events.push(['before', this.rel(id)]); },
+      after: (id) => { events.push(['after', this.rel(id)]); },
+      promiseResolve: (id) => { events.push(['promiseResolve', this.rel(id)]); },
+    });
+    return {
+      enable() { hook.enable(); return this; },
+      stop: () => {
+        hook.disable();
+        this.raw(label, events.splice(0));
+      },
+    };
+  }
+
+  // Entries recorded before the scenario ran (at a scenario file's top
+  // level, right after the implementation loaded), and their base.
+  include(other) {
+    this.baseId = other.baseId;
+    for (const entry of other.entries) this.entries.push(entry);
   }
 
   // Identity label of an object, in first-seen order.

@@ -10,6 +10,17 @@ const path = require('node:path');
 const util = require('node:util');
 
 const CHILD = path.join(__dirname, 'child.js');
+
+// Whether ours runs in portable mode (README, "Known limit"): an
+// AsyncContextFrame Node where the engine has no direct frame access, asked
+// for (FAST_ASYNC_HOOKS_PORTABLE=1) or for want of a native binary. Decided
+// here, as the engine decides it, so the children (built-in included) see
+// the same feature set.
+function portableMode() {
+  const { usesAsyncContextFrame } = require('../../lib/async_hooks/mechanism');
+  return usesAsyncContextFrame && require('../../lib/async_hooks/frame_access') === null;
+}
+const PORTABLE = portableMode() ? '1' : '';
 const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 
 // Flags of this process minus the test runner's own (and the inspector's):
@@ -34,7 +45,7 @@ function runChild(file, impl) {
   const out = path.join(dir, 'out.json');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...childExecArgv(), CHILD, file, out], {
-      env: { ...process.env, IMPL: impl, NODE_OPTIONS: '' },
+      env: { ...process.env, IMPL: impl, NODE_OPTIONS: '', CONFORMANCE_PORTABLE: PORTABLE },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

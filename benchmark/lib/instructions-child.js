@@ -27,6 +27,8 @@ const WARMUP = 20000;
 let sink = 0;
 
 function noop() {}
+const s3 = { s: 3 };
+function nestedRun() { a.run(s3, noop); }
 async function awaitChain() { for (let j = 0; j < 10; j++) await null; }
 
 const SCHEDULERS = {
@@ -44,6 +46,11 @@ const CASES = {
   // libraries keep stores
   getStoreMixed: { entered: true, sync(n) { for (let i = 0; i < n; i++) if (a.getStore() !== last.getStore()) sink++; } },
   run: { entered: true, sync(n) { const s1 = { s: 1 }, s2 = { s: 2 }; for (let i = 0; i < n; i++) a.run(i & 1 ? s1 : s2, noop); } },
+  // one op = a run() with a run() of the same instance nested inside it, as
+  // frameworks enter contexts (OpenTelemetry's with() inside with()): the
+  // inner run() writes into a context that already holds this instance's
+  // entry, and its exit restores the outer one
+  runNested: { entered: true, sync(n) { const s1 = { s: 1 }, s2 = { s: 2 }; for (let i = 0; i < n; i++) a.run(i & 1 ? s1 : s2, nestedRun); } },
   // one op = an async function awaiting 10 resolved promises, in its own run()
   await: { entered: true, async async(n) { for (let i = 0; i < n; i++) await a.run(i, awaitChain); } },
   // one op = one `await` inside a context entered once (no run() per op):

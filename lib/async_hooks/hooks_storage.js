@@ -107,12 +107,14 @@ let disabledCount = 0;
 function markDisabled(index, generation) {
   disabledGenerations[index] = generation;
   disabledCount++;
+  adjustingCount++;
 }
 
 function unmarkDisabled(index) {
   if (disabledGenerations[index] !== undefined) {
     disabledGenerations[index] = undefined;
     disabledCount--;
+    adjustingCount--;
   }
 }
 
@@ -144,6 +146,10 @@ function bareWithoutDisabled(value) {
 const defaultValueGenerations = [];
 let defaultValueCount = 0;
 
+// disabledCount + defaultValueCount: while 0 (the usual case), the init
+// hook passes the parent's value on unchanged, after one test instead of two.
+let adjustingCount = 0;
+
 // One copy at most, with an entry for every enabled instance that has a
 // defaultValue and no entry yet.
 function withDefaultValueEntries(value) {
@@ -159,23 +165,31 @@ function withDefaultValueEntries(value) {
   return next;
 }
 
+// The value a child resource gets from its parent's `frame` while some
+// instance is disabled or has a defaultValue.
+function adjustedForChild(frame) {
+  if (frame !== undefined) {
+    if (isFrame(frame)) {
+      if (disabledCount !== 0) frame = withoutDisabled(frame);
+      frame[0] = SHARED;
+    } else if (disabledCount !== 0) {
+      frame = bareWithoutDisabled(frame);
+    }
+  }
+  if (defaultValueCount !== 0) {
+    frame = withDefaultValueEntries(frame);
+    frame[0] = SHARED;
+  }
+  return frame;
+}
+
 const storageHook = createHook({
   init(asyncId, type, triggerAsyncId, resource) {
     // Value of executionAsyncResource() is always a non null object.
     const current = executionAsyncResource();
     let frame = FLAT ? current[kFrame] : current[kContext]?.[kFrame];
-    if (frame !== undefined) {
-      if (isFrame(frame)) {
-        if (disabledCount !== 0) frame = withoutDisabled(frame);
-        frame[0] = SHARED;
-      } else if (disabledCount !== 0) {
-        frame = bareWithoutDisabled(frame);
-      }
-    }
-    if (defaultValueCount !== 0) {
-      frame = withDefaultValueEntries(frame);
-      frame[0] = SHARED;
-    }
+    if (adjustingCount !== 0) frame = adjustedForChild(frame);
+    else if (isFrame(frame)) frame[0] = SHARED;
     // writeFrame() spelled out: this store site sees every resource type.
     if (FLAT) {
       resource[kFrame] = frame;
@@ -269,6 +283,7 @@ class AsyncLocalStorage {
       if (this.#defaultValue !== undefined) {
         defaultValueGenerations[this.#index] = undefined;
         defaultValueCount--;
+        adjustingCount--;
       }
       if (storageList.length === 0) {
         storageHook.disable();
@@ -286,6 +301,7 @@ class AsyncLocalStorage {
       if (this.#defaultValue !== undefined) {
         defaultValueGenerations[this.#index] = this.#generation;
         defaultValueCount++;
+        adjustingCount++;
       }
       storageHook.enable();
     }
@@ -326,7 +342,35 @@ class AsyncLocalStorage {
     let oldStore;
     if (isFrame(frame)) {
       hadEntry = frame[index] === generation;
-      if (hadEntry) oldStore = frame[index + 1];
+      if (hadEntry) {
+        oldStore = frame[index + 1];
+        // This instance has an entry in a frame only this resource holds
+        // (a run() nested in another of the same instance, or in any run()
+        // that copied the frame): swap the store in place and put it back
+        // in place, which is what setStore() and #restore() do here,
+        // without their re-reads and checks.
+        if (frame[0] === EXCLUSIVE && !overridden && this.enabled) {
+          if (ObjectIs(store, oldStore)) {
+            return ReflectApply(callback, null, args);
+          }
+          inPlaceWrites++;
+          frame[index + 1] = store;
+          try {
+            return ReflectApply(callback, null, args);
+          } finally {
+            // Still this resource's frame, still exclusive: in place, as
+            // setStore() would; else (captured by a child, or replaced)
+            // the general restore.
+            if ((FLAT ? resource[kFrame] : resource[kContext]?.[kFrame]) === frame && frame[0] === EXCLUSIVE) {
+              inPlaceWrites++;
+              frame[index] = generation;
+              frame[index + 1] = oldStore;
+            } else {
+              this.#restore(resource, true, oldStore);
+            }
+          }
+        }
+      }
     } else if (frame !== undefined && index === FIRST_INDEX) {
       hadEntry = true;
       oldStore = bareStore(frame);

@@ -17,34 +17,32 @@ const supportsWithScope = typeof proto.withScope === 'function';
 
 // Node 24+ enables a promise-hook instance in its constructor; Node 20/22 on
 // first run()/enterWith(). Observable (getStore() before any run, hook
-// side effects), so ask the built-in itself, then undo what it did.
+// side effects), so ask the built-in itself.
 //
 // Node 24+ also keeps every instance's store of a resource in one object
 // under an internal symbol, which it clears when a timer or immediate is
 // cleaned up (so a retained Timeout does not pin a finished request's
 // stores). Find that symbol so our frame can live in the same object and be
 // released the same way. Undefined on Node 20/22.
+//
+// The probe must enable nothing: enabling the built-in's hook, even for a
+// moment, leaves promise hooks on until a microtask (Node's disableHooks()
+// defers turning them off), so every promise the rest of the main script
+// creates would take an async id the built-in never gives. Its _enable()
+// only records the constructor's call, and _propagate() between two plain
+// objects shows where the built-in writes a store, touching no resource.
 let enablesOnConstruction = false;
 let resourceContextSymbol;
 if (!usesAsyncContextFrame) {
-  const probe = new BuiltinAsyncLocalStorage();
-  enablesOnConstruction = probe.enabled === true;
-  const resource = builtin.executionAsyncResource();
-  const hadContext = Object.getOwnPropertySymbols(resource)
-    .some((symbol) => symbol.description === 'kAsyncLocalStorageContext');
-  probe.enterWith(probe);
-  resourceContextSymbol = Object.getOwnPropertySymbols(resource)
-    .find((symbol) => symbol.description === 'kAsyncLocalStorageContext');
-  // Undo by assignment, never `delete`: deleting from the current resource
-  // (usually the process-wide top-level one) can drop it into dictionary
-  // mode, which made every later store lookup on it 2x slower on Node 22.
-  if (resourceContextSymbol !== undefined) {
-    if (hadContext) resource[resourceContextSymbol][probe.kResourceStore] = undefined;
-    else resource[resourceContextSymbol] = undefined;
-  } else {
-    resource[probe.kResourceStore] = undefined;
+  class Probe extends BuiltinAsyncLocalStorage {
+    _enable() { enablesOnConstruction = true; }
   }
-  probe.disable();
+  const probe = new Probe();
+  probe.enabled = true;
+  const propagated = {};
+  probe._propagate(propagated, {}, 'PROBE');
+  resourceContextSymbol = Object.getOwnPropertySymbols(propagated)
+    .find((symbol) => symbol.description === 'kAsyncLocalStorageContext');
 }
 
 const kEmptyObject = Object.freeze({ __proto__: null });

@@ -16,12 +16,7 @@
 // throw on malformed input and never echo it: they return null.
 // Formatters and option checks throw Node-style errors (programmer errors).
 //
-// Every operation has a plain-JS implementation here and a Rust one in the
-// native addon (src/ids.rs, src/trace_context.rs, src/request_id.rs). The
-// exports use whichever path measured faster (figures at the bottom of this
-// file, from benchmark/ids.js): today that is JS for every operation. The
-// differential tests keep the two implementations in agreement, so any rule
-// changed on one side must change on the other.
+// Plain JS, no native call: measured faster than napi (see Exports below).
 
 const crypto = require('node:crypto');
 
@@ -78,7 +73,7 @@ function isZero(b, o, n) {
   return true;
 }
 
-function jsGenerateTraceId() {
+function generateTraceId() {
   let o = takeRandom(16);
   // All-zero ids are invalid (W3C); probability 2^-128, but retry anyway.
   while (isZero(pool, o, 16)) o = takeRandom(16);
@@ -92,7 +87,7 @@ function jsGenerateTraceId() {
     HI[b12], LO[b12], HI[b13], LO[b13], HI[b14], LO[b14], HI[b15], LO[b15]);
 }
 
-function jsGenerateSpanId() {
+function generateSpanId() {
   let o = takeRandom(8);
   while (isZero(pool, o, 8)) o = takeRandom(8); // probability 2^-64
   const b = pool;
@@ -159,7 +154,7 @@ function jsUuidV7() {
   return formatUuid(u);
 }
 
-function jsGenerateRequestId(kind = 'v7') {
+function generateRequestId(kind = 'v7') {
   if (kind === 'v7') return jsUuidV7();
   if (kind === 'v4') return jsUuidV4();
   throw requestIdKindError(kind);
@@ -229,7 +224,7 @@ function allZeroChars(s, from, n) {
   return true;
 }
 
-function jsParseTraceparent(value) {
+function parseTraceparent(value) {
   const s = singleHeader(value);
   if (s === null || s.length > TRACEPARENT_MAX_INPUT) return null;
   const start = owsStart(s, 0, s.length);
@@ -287,7 +282,7 @@ function checkFlags(flags) {
 
 // Always emits version 00: a vendor that receives a later version still
 // sends the version it implements (§3.2.4.1).
-function jsFormatTraceparent(fields) {
+function formatTraceparent(fields) {
   if (fields === null || typeof fields !== 'object') throw invalidArgType('fields', 'object', fields);
   const { traceId, spanId } = fields;
   checkHexId('traceId', traceId, 32);
@@ -376,7 +371,7 @@ function tracestateInput(value) {
   return value.join(',');
 }
 
-function jsParseTracestate(value) {
+function parseTracestate(value) {
   const s = tracestateInput(value);
   if (s === null || s.length > TRACESTATE_MAX_INPUT) return null;
   const entries = [];
@@ -404,12 +399,12 @@ function jsParseTracestate(value) {
   return entries;
 }
 
-function jsFormatTracestate(entries) {
+function formatTracestate(entries) {
   if (!Array.isArray(entries)) throw invalidArgType('entries', 'an array of [key, value] pairs', untrusted(entries));
   if (entries.length > TRACESTATE_MAX_MEMBERS) {
     throw invalidArgValue('entries', untrusted(entries), `must have at most ${TRACESTATE_MAX_MEMBERS} members`);
   }
-  // All type checks first, then value checks (same order as the Rust twin).
+  // All type checks first, then value checks: a type error anywhere wins.
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (!Array.isArray(entry) || entry.length !== 2 ||
@@ -455,7 +450,7 @@ function checkRequestIdOptions(options) {
   }
 }
 
-function jsValidateRequestId(value, options) {
+function validateRequestId(value, options) {
   checkRequestIdOptions(options);
   const maxLength = (options && options.maxLength) || DEFAULT_REQUEST_ID_MAX;
   const pattern = (options && options.pattern) || DEFAULT_REQUEST_ID_PATTERN;
@@ -467,58 +462,23 @@ function jsValidateRequestId(value, options) {
 }
 
 // ---------------------------------------------------------------------------
-// Exports: the faster path per operation.
+// Exports.
 //
-// Measured with `node benchmark/ids.js --rounds 9` (default --clock cpu:
-// median process-CPU ns/op of 9 interleaved rounds) on the shared 2-core
-// dev box, load average ~6 (absolute figures are slow; ratios are the
-// point). rust ns / js ns (rust/js ratio):
-//
-//   operation                    Node 20              Node 24              Node 26
-//   generateRequestId v7         1197 / 325 (3.7)     674 / 178 (3.8)      1242 / 339 (3.7)
-//   generateRequestId v4          592 / 175 (3.4)     769 / 198 (3.9)       817 / 214 (3.8)
-//     crypto.randomUUID()         563                 583                   654
-//     uuid pkg v4() / v7()        629 / 5373          655 / 3137            761 / 6893
-//   generateTraceId               247 / 166 (1.5)     263 / 163 (1.6)       164 / 131 (1.3)
-//   generateSpanId                154 / 62  (2.5)     197 / 85  (2.3)       127 / 75  (1.7)
-//   parseTraceparent valid       3728 / 406 (9.2)    2560 / 309 (8.3)      2053 / 268 (7.7)
-//   parseTraceparent invalid      686 / 49  (14)      636 / 39  (16)        396 / 28  (14)
-//   formatTraceparent            1441 / 418 (3.5)    1947 / 301 (6.5)      2251 / 308 (7.3)
-//   parseTracestate 2 members    2134 / 298 (7.2)    3157 / 427 (7.4)      3426 / 466 (7.4)
-//   parseTracestate 32 members  27401 / 8374 (3.3)  36482 / 11267 (3.2)   40041 / 12932 (3.1)
-//   formatTracestate 2 members   3376 / 377 (9.0)    3097 / 426 (7.3)      3157 / 473 (6.7)
-//   validateRequestId valid      1098 / 85  (13)     1591 / 106 (15)       1945 / 148 (13)
-//   validateRequestId CR/LF      1116 / 42  (26)     1067 / 40  (27)       1825 / 69  (26)
-//   validateRequestId 10k chars  1517 / 9.1 (166)     953 / 5.4 (178)      1373 / 8.8 (157)
-//
-// Plain JS wins every operation on every Node major measured (20, 24, 26):
-// the napi call itself plus building JS strings, arrays and objects through
-// napi costs more than the whole JS implementation. So every export below
-// is the JS implementation; the Rust functions stay in the binding as the
-// reference implementation that the differential tests
-// (__test__/trace-context.test.js, __test__/ids.test.js) hold the JS to.
-
-const js = {
-  generateRequestId: jsGenerateRequestId,
-  generateTraceId: jsGenerateTraceId,
-  generateSpanId: jsGenerateSpanId,
-  parseTraceparent: jsParseTraceparent,
-  formatTraceparent: jsFormatTraceparent,
-  parseTracestate: jsParseTracestate,
-  formatTracestate: jsFormatTracestate,
-  validateRequestId: jsValidateRequestId,
-};
+// A Rust implementation of each operation through napi cost 1.6x (traceId)
+// to 121x (validateRequestId on 10k characters) this JS on Node 24
+// (benchmark/results/2026-12-07-ids-rust-vs-js.md; 1.3x to 178x on Node 20,
+// 24 and 26 in earlier runs): the napi call and
+// building JS strings, arrays and objects through napi cost more than the
+// whole JS implementation. So this file is the one implementation;
+// __test__/ids-properties.test.js holds its properties.
 
 module.exports = {
-  generateRequestId: js.generateRequestId, // JS: Rust costs x3.4-3.9
-  generateTraceId: js.generateTraceId, // JS: Rust costs x1.3-1.6
-  generateSpanId: js.generateSpanId, // JS: Rust costs x1.7-2.5
-  parseTraceparent: js.parseTraceparent, // JS: Rust costs x7.7-16
-  formatTraceparent: js.formatTraceparent, // JS: Rust costs x3.5-7.3
-  parseTracestate: js.parseTracestate, // JS: Rust costs x3.1-7.4
-  formatTracestate: js.formatTracestate, // JS: Rust costs x6.7-9.0
-  validateRequestId: js.validateRequestId, // JS: Rust costs x13-178
+  generateRequestId,
+  generateTraceId,
+  generateSpanId,
+  parseTraceparent,
+  formatTraceparent,
+  parseTracestate,
+  formatTracestate,
+  validateRequestId,
 };
-
-// For tests and benchmark/ids.js only: the plain-JS implementations.
-Object.defineProperty(module.exports, '_js', { value: js, enumerable: false });

@@ -17,11 +17,19 @@ export interface TrackResourcesOptions {
   endOnResponseFinish?: boolean;
 }
 
+/**
+ * Who owns a resource beyond the request it was created in: a socket's
+ * timeout timer or a socket an http.Agent pools ("connection"), the HTTP
+ * Date-header cache timer ("server"). Undefined: the request's own.
+ */
+export type ResourceOwner = 'connection' | 'server';
+
 export interface TrackedResource {
   asyncId: number;
   type: string;
   triggerAsyncId: number;
   requestId?: string;
+  owner?: ResourceOwner;
   /** performance.now() at init, ms. */
   createdAt: number;
   ageMs: number;
@@ -55,11 +63,22 @@ export interface RequestSummary {
   ended: boolean;
 }
 
+export interface LeakReportOptions {
+  /** Only resources at least this old (ms, default 0). */
+  olderThanMs?: number;
+  /** Also resources of requests still running (default false). */
+  includeOpen?: boolean;
+  /** Also resources a connection or the server owns (default false). */
+  includeOwned?: boolean;
+}
+
 export interface LeakEntry {
   asyncId: number;
   type: string;
   triggerAsyncId: number;
   requestId: string;
+  /** Only with `includeOwned`. */
+  owner?: ResourceOwner;
   ageMs: number;
   /** ms since the request ended (undefined with includeOpen for running requests). */
   endedMsAgo?: number;
@@ -98,11 +117,12 @@ export interface ResourceTracker {
   activeResources(filter?: { requestId?: string; type?: string }): TrackedResource[];
   ancestry(asyncId?: number): AncestryLink[];
   requestSummary(requestId: string): RequestSummary | undefined;
-  leakReport(options?: { olderThanMs?: number; includeOpen?: boolean }): LeakEntry[];
+  leakReport(options?: LeakReportOptions): LeakEntry[];
   writeTimeline(path: string, options?: { onProgress?: (bytesWritten: number) => void }): Promise<WriteTimelineResult>;
   /** Blocking variant for 'exit' handlers only. */
   writeTimelineSync(path: string): WriteTimelineResult;
   stats(): TrackerStats;
 }
 
+/** Needs the native binary: without one for this platform, throws an Error with code ERR_FAST_ASYNC_HOOKS_NO_BINARY. */
 export function trackResources(options?: TrackResourcesOptions): ResourceTracker;

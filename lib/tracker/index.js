@@ -7,6 +7,7 @@
 //   [kind, asyncId, time, triggerAsyncId, typeIndex, contextIndex]   init
 //   [kind, asyncId, start, end]              a callback (before + after)
 //   [kind, asyncId, time]                    destroy, promiseResolve
+//   [kind, asyncId, owner]                   owned by a connection/server
 // before/after are paired here (a small stack of open callbacks), so a
 // callback costs one record. Type
 // names and request ids are interned to small integers here; the names
@@ -14,12 +15,13 @@
 // (src/tracker) folds a whole buffer per napi call: when it is full and
 // before every query. Nothing native runs per event.
 
-const { performance } = require('node:perf_hooks');
+const { performance, PerformanceObserver, constants: perfConstants } = require('node:perf_hooks');
 const diagnosticsChannel = require('node:diagnostics_channel');
 const path = require('node:path');
 const { createHook, executionAsyncId, AsyncResource } = require('../async_hooks');
 const { getRequestContext, contextSwitches } = require('../request/context');
-const { invalidArgType, outOfRange } = require('./errors');
+const { invalidArgType, outOfRange } = require('../errors');
+const { timerOwner, heldTimerOwner, socketOwner, OWNER_CONNECTION, OWNER_PENDING } = require('./owners');
 
 const STRIDE = 6;
 const KIND_INIT = 1;
@@ -27,6 +29,16 @@ const KIND_CALLBACK = 2; // [kind, asyncId, start, end]
 const KIND_DESTROY = 4;
 const KIND_RESOLVE = 5;
 const KIND_CONTEXT_END = 6;
+const KIND_OWNER = 7; // [kind, asyncId, owner]
+
+// Types whose owner may be a connection or the server (owners.js), interned
+// first so that init tells them apart with one integer comparison.
+const WATCHED_TYPES = ['Timeout', 'TCPWRAP', 'TLSWRAP', 'PIPEWRAP'];
+const WATCHED_COUNT = WATCHED_TYPES.length;
+const TIMEOUT_TYPE = 0;
+// Records kept free past the drain limit for owner records of sockets
+// resolved during the drain; more pending sockets wait for the next one.
+const OWNER_RESERVE = 64;
 
 // Deepest callback nesting tracked; deeper callbacks are not timed, so
 // unmatched befores can never grow memory.
@@ -164,8 +176,8 @@ function trackResources(options) {
     captureStacks: opts.captureStacks,
   });
 
-  const buffer = new Float64Array(opts.bufferSize * STRIDE);
-  const end = buffer.length;
+  const buffer = new Float64Array((opts.bufferSize + OWNER_RESERVE) * STRIDE);
+  const end = opts.bufferSize * STRIDE;
   let pos = 0;
   // The hooks drain at `limit`: 16 records at first, doubling with every
   // drain up to the whole buffer (see slot()).
@@ -192,7 +204,19 @@ function trackResources(options) {
   const defaultContext = userContextId === defaultContextId;
   let stopped = false;
 
-  function typeIndex(type) {
+  // Types whose resources end when garbage-collected (promises,
+  // AsyncResource without requireManualDestroy): one is a leak only once it
+  // survived a full collection that began after its request ended.
+  const collectedTypes = new Set();
+  let lastFullGc = -Infinity;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) lastFullGc = entry.startTime;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+
+  function typeIndex(type, resource) {
     if (type === lastType) return lastTypeId;
     let id = typeIds.get(type);
     if (id === undefined) {
@@ -200,6 +224,7 @@ function trackResources(options) {
       id = typeIds.size;
       typeIds.set(type, id);
       newTypes.push(type);
+      if (type === 'PROMISE' || resource instanceof AsyncResource) collectedTypes.add(type);
     }
     lastType = type;
     lastTypeId = id;
@@ -265,7 +290,58 @@ function trackResources(options) {
     return internContext(name);
   }
 
+  // Resources whose owner the next drain decides: socket handles created
+  // in a request (a socket is wired to its agent synchronously after its
+  // handle's init) and stream timers not recognised yet (their stream
+  // stores them right after init). One not decided gets one more drain.
+  let pending = []; // { id, resource, ownerOf, looked }
+
+  function watch(ty, asyncId, resource, cx) {
+    try {
+      if (ty === TIMEOUT_TYPE) {
+        const owner = timerOwner(resource);
+        if (owner === OWNER_PENDING) pending.push({ id: asyncId, resource, ownerOf: heldTimerOwner, looked: false });
+        else if (owner !== 0) record(KIND_OWNER, asyncId, owner);
+      } else if (cx !== 0) {
+        pending.push({ id: asyncId, resource, ownerOf: socketOwner, looked: false });
+      }
+    } catch {
+      // An exception inside an async hook would end the process.
+    }
+  }
+
+  // Appends owner records for the pending resources past `pos` (room for
+  // OWNER_RESERVE records is kept beyond the drain limit; the rest wait).
+  function resolvePending() {
+    const entries = pending;
+    pending = [];
+    let room = OWNER_RESERVE;
+    for (const entry of entries) {
+      if (room === 0) {
+        pending.push(entry);
+        continue;
+      }
+      let owner;
+      try {
+        owner = entry.ownerOf(entry.resource);
+      } catch {
+        owner = 0;
+      }
+      if (owner === OWNER_CONNECTION) {
+        buffer[pos] = KIND_OWNER;
+        buffer[pos + 1] = entry.id;
+        buffer[pos + 2] = owner;
+        pos += STRIDE;
+        room--;
+      } else if (owner === undefined && !entry.looked) {
+        entry.looked = true;
+        pending.push(entry);
+      }
+    }
+  }
+
   function drain() {
+    if (pending.length > 0) resolvePending();
     const count = pos / STRIDE;
     pos = 0;
     if (limit < end) limit = Math.min(end, limit * 2);
@@ -327,13 +403,13 @@ function trackResources(options) {
   const SKIP_MASK = promises ? 0 : (1 << 14) - 1;
   const skipIds = new Float64Array(SKIP_MASK + 1).fill(-1);
 
-  function init(asyncId, type, triggerAsyncId) {
+  function init(asyncId, type, triggerAsyncId, resource) {
     if (type === 'PROMISE' && !promises) {
       skipIds[asyncId & SKIP_MASK] = asyncId;
       return;
     }
     const eid = executionAsyncId();
-    const ty = typeIndex(type);
+    const ty = typeIndex(type, resource);
     const cx = contextIndex(eid);
     const stack = captureStacks ? new Error('resource created here').stack : undefined;
     // Created directly inside the callback we saw begin: stamped with that
@@ -357,6 +433,7 @@ function trackResources(options) {
     buffer[p + 5] = cx;
     pos = p + STRIDE;
     if (captureStacks) stacks.push(stack);
+    if (ty < WATCHED_COUNT) watch(ty, asyncId, resource, cx);
   }
 
   // Callback boundaries read the clock; destroy and promiseResolve reuse
@@ -452,6 +529,7 @@ function trackResources(options) {
     times[LAST] = now();
   }
   primeHooks();
+  for (const type of WATCHED_TYPES) typeIndex(type);
 
   function endRequest(requestId) {
     if (requestId === undefined) requestId = defaultOrUser();
@@ -494,7 +572,9 @@ function trackResources(options) {
       stopped = true;
       hook.disable();
       if (opts.endOnResponseFinish) diagnosticsChannel.unsubscribe(finishChannel, onResponseFinish);
+      gcObserver.disconnect();
       drain();
+      pending = [];
     },
 
     get stopped() { return stopped; },
@@ -544,17 +624,25 @@ function trackResources(options) {
     /**
      * Live resources created inside requests that have ended, at least
      * `olderThanMs` old (with `includeOpen`, also those of requests still
-     * running). Oldest first.
+     * running), except resolved promises and, unless `includeOwned`, those
+     * a connection or the server owns. Oldest first.
      */
     leakReport(options = {}) {
       if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-      const { olderThanMs = 0, includeOpen = false } = options;
+      const { olderThanMs = 0, includeOpen = false, includeOwned = false } = options;
       if (typeof olderThanMs !== 'number' || Number.isNaN(olderThanMs)) {
         throw invalidArgType('options.olderThanMs', 'of type number', olderThanMs);
       }
       if (typeof includeOpen !== 'boolean') throw invalidArgType('options.includeOpen', 'of type boolean', includeOpen);
+      if (typeof includeOwned !== 'boolean') throw invalidArgType('options.includeOwned', 'of type boolean', includeOwned);
       drain();
-      return withCleanStacks(native.leakReport(now(), olderThanMs, includeOpen));
+      const t = now();
+      const leaks = native.leakReport(t, olderThanMs, includeOpen, includeOwned).filter((leak) => {
+        if (!collectedTypes.has(leak.type)) return true;
+        const since = t - (leak.endedMsAgo ?? leak.ageMs);
+        return lastFullGc > since;
+      });
+      return withCleanStacks(leaks);
     },
 
     /**

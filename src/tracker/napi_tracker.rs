@@ -18,7 +18,7 @@ use napi::{Env, Status};
 use napi_derive::napi;
 use tokio::io::AsyncWriteExt;
 
-use super::state::{Config, Event, Tracker, NO_CONTEXT, STRIDE};
+use super::state::{owner_name, Config, Event, Tracker, NO_CONTEXT, STRIDE};
 use super::timeline::{self, Meta};
 use crate::error::{catch_panic, Error, ErrorCode};
 
@@ -38,6 +38,8 @@ pub struct NativeResourceInfo {
   pub r#type: String,
   pub trigger_async_id: f64,
   pub request_id: Option<String>,
+  /// "connection" / "server": owned beyond the request that created it.
+  pub owner: Option<String>,
   pub created_at: f64,
   pub age_ms: f64,
   pub callbacks: u32,
@@ -72,6 +74,7 @@ pub struct NativeLeak {
   pub r#type: String,
   pub trigger_async_id: f64,
   pub request_id: String,
+  pub owner: Option<String>,
   pub age_ms: f64,
   pub ended_ms_ago: Option<f64>,
   pub callbacks: u32,
@@ -175,6 +178,7 @@ impl NativeResourceTracker {
         r#type: t.type_name(r.ty).to_owned(),
         trigger_async_id: r.trigger as f64,
         request_id: t.context_name(r.ctx).map(str::to_owned),
+        owner: owner_name(r.owner).map(str::to_owned),
         created_at: r.created,
         age_ms: now - r.created,
         callbacks: r.callbacks,
@@ -219,15 +223,16 @@ impl NativeResourceTracker {
   }
 
   #[napi]
-  pub fn leak_report(&self, now: f64, older_than_ms: f64, include_open: bool) -> Vec<NativeLeak> {
+  pub fn leak_report(&self, now: f64, older_than_ms: f64, include_open: bool, include_owned: bool) -> Vec<NativeLeak> {
     let t = &self.inner;
-    t.leaks(now, older_than_ms, include_open)
+    t.leaks(now, older_than_ms, include_open, include_owned)
       .into_iter()
       .map(|(id, r, c)| NativeLeak {
         async_id: id as f64,
         r#type: t.type_name(r.ty).to_owned(),
         trigger_async_id: r.trigger as f64,
         request_id: c.name.to_string(),
+        owner: owner_name(r.owner).map(str::to_owned),
         age_ms: now - r.created,
         ended_ms_ago: c.ended.map(|e| now - e),
         callbacks: r.callbacks,

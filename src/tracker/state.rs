@@ -35,6 +35,17 @@ pub const KIND_DESTROY: u32 = 4;
 pub const KIND_RESOLVE: u32 = 5;
 /// `[kind, contextIndex, time]`: the request of that context ended.
 pub const KIND_CONTEXT_END: u32 = 6;
+/// `[kind, asyncId, owner]`: the resource belongs to a connection or the
+/// server (see [`owner_name`]), not to the request it was created in.
+pub const KIND_OWNER: u32 = 7;
+
+/// Owners other than the creating request, as JS numbers them.
+const OWNERS: [&str; 2] = ["connection", "server"];
+
+/// Name of an owner number (0: the request that created the resource).
+pub fn owner_name(owner: u8) -> Option<&'static str> {
+  OWNERS.get(usize::from(owner).wrapping_sub(1)).copied()
+}
 
 /// Context index 0 means "created outside any request".
 pub const NO_CONTEXT: u32 = 0;
@@ -85,6 +96,8 @@ pub struct Resource {
   pub ty: u32,
   pub ctx: u32,
   pub callbacks: u32,
+  /// 0, or who owns it beyond its request ([`owner_name`]); fits in padding.
+  pub owner: u8,
   pub trigger: u64,
   pub created: f64,
   pub callback_ms: f64,
@@ -94,7 +107,7 @@ pub struct Resource {
 
 impl Default for Resource {
   fn default() -> Self {
-    Resource { ty: 0, ctx: NO_CONTEXT, callbacks: 0, trigger: 0, created: 0.0, callback_ms: 0.0, resolved: f64::NAN }
+    Resource { ty: 0, ctx: NO_CONTEXT, callbacks: 0, owner: 0, trigger: 0, created: 0.0, callback_ms: 0.0, resolved: f64::NAN }
   }
 }
 
@@ -123,8 +136,8 @@ impl Context {
 /// A timeline event as exported (names resolved).
 #[derive(Debug, Clone)]
 pub enum Event {
-  Callback { id: u64, ty: u32, ctx: Option<Arc<str>>, start: f64, dur: f64 },
-  Lifetime { id: u64, ty: u32, trigger: u64, ctx: Option<Arc<str>>, start: f64, end: f64, alive: bool },
+  Callback { id: u64, ty: u32, ctx: Option<Arc<str>>, owner: u8, start: f64, dur: f64 },
+  Lifetime { id: u64, ty: u32, trigger: u64, ctx: Option<Arc<str>>, owner: u8, start: f64, end: f64, alive: bool },
   Resolve { id: u64, ty: u32, ts: f64 },
   ContextEnd { ctx: Arc<str>, ts: f64 },
 }
@@ -140,6 +153,7 @@ const EV_CONTEXT_END: u8 = 4;
 #[derive(Debug, Clone, Copy)]
 struct Entry {
   kind: u8,
+  owner: u8,
   ty: u32,
   id: u64,
   trigger: u64,
@@ -377,7 +391,7 @@ impl Tracker {
           if let Some(r) = self.resources.get_mut(id) {
             r.resolved = t;
             let ty = r.ty;
-            self.push_event(Entry { kind: EV_RESOLVE, ty, id, trigger: 0, ctx: 0, a: t, b: 0.0 });
+            self.push_event(Entry { kind: EV_RESOLVE, owner: 0, ty, id, trigger: 0, ctx: 0, a: t, b: 0.0 });
           } else {
             self.untracked += 1;
           }
@@ -393,9 +407,17 @@ impl Tracker {
             }
           }
           if let Some(key) = ended {
-            self.push_event(Entry { kind: EV_CONTEXT_END, ty: 0, id: 0, trigger: 0, ctx: key, a: t, b: 0.0 });
+            self.push_event(Entry { kind: EV_CONTEXT_END, owner: 0, ty: 0, id: 0, trigger: 0, ctx: key, a: t, b: 0.0 });
           }
           self.queue_if_idle(ctx);
+        }
+        KIND_OWNER => {
+          // Saturating cast; an unknown owner number reads as no owner.
+          let owner = rec[2] as u8;
+          // A resource destroyed before JS named its owner: nothing to do.
+          if let Some(r) = self.resources.get_mut(id) {
+            r.owner = if owner_name(owner).is_some() { owner } else { 0 };
+          }
         }
         _ => {}
       }
@@ -415,7 +437,7 @@ impl Tracker {
       }
       None => NO_CONTEXT,
     };
-    let resource = Resource { ty, ctx, callbacks: 0, trigger, created: t, callback_ms: 0.0, resolved: f64::NAN };
+    let resource = Resource { ty, ctx, callbacks: 0, owner: 0, trigger, created: t, callback_ms: 0.0, resolved: f64::NAN };
     if let Some(old) = self.resources.insert(id, resource) {
       // An id is never reused by Node; keep the books straight if it is.
       self.drop_stack(id);
@@ -465,7 +487,7 @@ impl Tracker {
     };
     r.callbacks += 1;
     r.callback_ms += dur;
-    let (ty, ctx) = (r.ty, r.ctx);
+    let (ty, ctx, owner) = (r.ty, r.ctx, r.owner);
     let key = match self.contexts.get_mut(ctx as usize).and_then(Option::as_mut) {
       Some(c) => {
         c.callbacks += 1;
@@ -474,7 +496,7 @@ impl Tracker {
       }
       None => 0,
     };
-    self.push_event(Entry { kind: EV_CALLBACK, ty, id, trigger: 0, ctx: key, a: start, b: dur });
+    self.push_event(Entry { kind: EV_CALLBACK, owner, ty, id, trigger: 0, ctx: key, a: start, b: dur });
   }
 
   fn destroy(&mut self, id: u64, t: f64) {
@@ -484,7 +506,7 @@ impl Tracker {
     };
     self.drop_stack(id);
     let key = self.release_ctx(r.ctx);
-    self.push_event(Entry { kind: EV_LIFETIME, ty: r.ty, id, trigger: r.trigger, ctx: key, a: r.created, b: t });
+    self.push_event(Entry { kind: EV_LIFETIME, owner: r.owner, ty: r.ty, id, trigger: r.trigger, ctx: key, a: r.created, b: t });
   }
 
   /// Frees contexts beyond the retention window that nothing alive uses.
@@ -560,15 +582,19 @@ impl Tracker {
   }
 
   /// Live resources older than `older_than_ms` whose context has ended
-  /// (or any context when `include_open`), oldest first.
-  pub fn leaks(&self, now: f64, older_than_ms: f64, include_open: bool) -> Vec<(u64, &Resource, &Context)> {
+  /// (or any context when `include_open`), oldest first. Not leaks:
+  /// resolved promises (alive only until collected) and, unless
+  /// `include_owned`, resources a connection or the server owns.
+  pub fn leaks(&self, now: f64, older_than_ms: f64, include_open: bool, include_owned: bool) -> Vec<(u64, &Resource, &Context)> {
     let mut out: Vec<_> = self
       .resources
       .iter()
       .filter_map(|(id, r)| {
         let c = self.context(r.ctx)?;
         let ended = c.ended.is_some();
-        if (ended || include_open) && now - r.created >= older_than_ms {
+        let pending = r.resolved.is_nan();
+        let mine = include_owned || r.owner == 0;
+        if (ended || include_open) && pending && mine && now - r.created >= older_than_ms {
           Some((id, r, c))
         } else {
           None
@@ -584,12 +610,13 @@ impl Tracker {
   pub fn timeline_snapshot(&self, now: f64) -> Vec<Event> {
     let mut out = Vec::with_capacity(self.events.len() + self.resources.len());
     out.extend(self.entries().map(|e| match e.kind {
-      EV_CALLBACK => Event::Callback { id: e.id, ty: e.ty, ctx: self.key_name(e.ctx), start: e.a, dur: e.b },
+      EV_CALLBACK => Event::Callback { id: e.id, ty: e.ty, ctx: self.key_name(e.ctx), owner: e.owner, start: e.a, dur: e.b },
       EV_LIFETIME => Event::Lifetime {
         id: e.id,
         ty: e.ty,
         trigger: e.trigger,
         ctx: self.key_name(e.ctx),
+        owner: e.owner,
         start: e.a,
         end: e.b,
         alive: false,
@@ -605,6 +632,7 @@ impl Tracker {
         ty: r.ty,
         trigger: r.trigger,
         ctx: self.ctx_name(r.ctx),
+        owner: r.owner,
         start: r.created,
         end: now.max(r.created),
         alive: true,
@@ -802,10 +830,47 @@ mod tests {
       ]),
       vec![],
     );
-    let leaks: Vec<u64> = t.leaks(100.0, 50.0, false).iter().map(|l| l.0).collect();
+    let leaks: Vec<u64> = t.leaks(100.0, 50.0, false, false).iter().map(|l| l.0).collect();
     assert_eq!(leaks, vec![10]);
-    let all: Vec<u64> = t.leaks(100.0, 0.0, true).iter().map(|l| l.0).collect();
+    let all: Vec<u64> = t.leaks(100.0, 0.0, true, false).iter().map(|l| l.0).collect();
     assert_eq!(all, vec![10, 11, 12]);
+  }
+
+  #[test]
+  fn owned_resources_and_resolved_promises_are_not_leaks() {
+    let mut t = tracker(Config::default());
+    t.add_context(1, "a", 0.0);
+    t.apply(
+      &batch(&[
+        rec(KIND_INIT, 10, 0.0, 1, 0, 1),
+        rec(KIND_INIT, 11, 0.0, 1, 0, 1),
+        rec(KIND_INIT, 12, 0.0, 1, 0, 1),
+        rec(KIND_INIT, 13, 0.0, 1, 0, 1),
+        [KIND_OWNER as f64, 11.0, 1.0, 0.0, 0.0, 0.0],
+        [KIND_OWNER as f64, 12.0, 2.0, 0.0, 0.0, 0.0],
+        [KIND_OWNER as f64, 13.0, 9.0, 0.0, 0.0, 0.0],
+        [KIND_OWNER as f64, 99.0, 1.0, 0.0, 0.0, 0.0],
+        rec(KIND_RESOLVE, 13, 1.0, 0, 0, 0),
+        [KIND_CONTEXT_END as f64, 1.0, 5.0, 0.0, 0.0, 0.0],
+      ]),
+      vec![],
+    );
+    assert_eq!(t.resource(11).map(|r| r.owner), Some(1));
+    assert_eq!(t.resource(13).map(|r| r.owner), Some(0), "unknown owner numbers are ignored");
+    let leaks: Vec<u64> = t.leaks(100.0, 0.0, false, false).iter().map(|l| l.0).collect();
+    assert_eq!(leaks, vec![10]);
+    let owned: Vec<u64> = t.leaks(100.0, 0.0, false, true).iter().map(|l| l.0).collect();
+    assert_eq!(owned, vec![10, 11, 12]);
+    t.apply(&batch(&[rec(KIND_DESTROY, 11, 50.0, 0, 0, 0)]), vec![]);
+    let owners: Vec<u8> = t
+      .timeline_snapshot(60.0)
+      .iter()
+      .filter_map(|e| match e {
+        Event::Lifetime { id: 11 | 12, owner, .. } => Some(*owner),
+        _ => None,
+      })
+      .collect();
+    assert_eq!(owners, vec![1, 2], "destroyed and live lifetimes keep their owner");
   }
 
   #[test]

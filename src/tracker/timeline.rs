@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::state::Event;
+use super::state::{owner_name, Event};
 
 pub struct Meta<'a> {
   pub pid: u32,
@@ -54,10 +54,13 @@ fn type_name<'a>(meta: &'a Meta<'_>, ty: u32) -> &'a str {
   meta.types.get(ty as usize).map_or("(untracked)", |s| s)
 }
 
-fn push_ctx(out: &mut String, ctx: &Option<Arc<str>>) {
+fn push_ctx(out: &mut String, ctx: &Option<Arc<str>>, owner: u8) {
   if let Some(c) = ctx {
     out.push_str(",\"requestId\":");
     push_json_str(out, c);
+  }
+  if let Some(name) = owner_name(owner) {
+    let _ = write!(out, ",\"owner\":\"{name}\"");
   }
 }
 
@@ -85,7 +88,7 @@ pub fn footer(out: &mut String) {
 pub fn push_event(out: &mut String, meta: &Meta<'_>, event: &Event) {
   let (pid, tid) = (meta.pid, meta.tid);
   match event {
-    Event::Callback { id, ty, ctx, start, dur } => {
+    Event::Callback { id, ty, ctx, owner, start, dur } => {
       out.push_str(",\n{\"name\":");
       push_json_str(out, type_name(meta, *ty));
       out.push_str(",\"cat\":\"callback\",\"ph\":\"X\",\"ts\":");
@@ -93,17 +96,17 @@ pub fn push_event(out: &mut String, meta: &Meta<'_>, event: &Event) {
       out.push_str(",\"dur\":");
       push_us(out, *dur);
       let _ = write!(out, ",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"asyncId\":{id}");
-      push_ctx(out, ctx);
+      push_ctx(out, ctx, *owner);
       out.push_str("}}");
     }
-    Event::Lifetime { id, ty, trigger, ctx, start, end, alive } => {
+    Event::Lifetime { id, ty, trigger, ctx, owner, start, end, alive } => {
       for (ph, ts) in [("b", start), ("e", end)] {
         out.push_str(",\n{\"name\":");
         push_json_str(out, type_name(meta, *ty));
         let _ = write!(out, ",\"cat\":\"resource\",\"ph\":\"{ph}\",\"id\":\"{id}\",\"ts\":");
         push_us(out, *ts);
         let _ = write!(out, ",\"pid\":{pid},\"tid\":{tid},\"args\":{{\"asyncId\":{id},\"triggerAsyncId\":{trigger}");
-        push_ctx(out, ctx);
+        push_ctx(out, ctx, *owner);
         if ph == "e" && *alive {
           out.push_str(",\"alive\":true");
         }
@@ -145,17 +148,18 @@ mod tests {
     let meta = Meta { pid: 7, tid: 1, types: &types, dropped_events: 2 };
     let mut out = String::new();
     header(&mut out, &meta);
-    push_event(&mut out, &meta, &Event::Callback { id: 4, ty: 0, ctx: Some(Arc::from("r\"1")), start: 1.5, dur: 0.25 });
+    push_event(&mut out, &meta, &Event::Callback { id: 4, ty: 0, ctx: Some(Arc::from("r\"1")), owner: 0, start: 1.5, dur: 0.25 });
     push_event(
       &mut out,
       &meta,
-      &Event::Lifetime { id: 4, ty: 9, trigger: 1, ctx: None, start: 1.0, end: 2.0, alive: true },
+      &Event::Lifetime { id: 4, ty: 9, trigger: 1, ctx: None, owner: 1, start: 1.0, end: 2.0, alive: true },
     );
     footer(&mut out);
     assert!(out.contains("\"ph\":\"X\",\"ts\":1500.000,\"dur\":250.000,\"pid\":7"), "{out}");
     assert!(out.contains("\"requestId\":\"r\\\"1\""), "{out}");
     assert!(out.contains("\"name\":\"(untracked)\",\"cat\":\"resource\",\"ph\":\"e\""), "{out}");
     assert!(out.contains("\"alive\":true"), "{out}");
+    assert_eq!(out.matches("\"owner\":\"connection\"").count(), 2, "{out}");
     assert_eq!(out.matches('{').count(), out.matches('}').count());
   }
 }
