@@ -125,6 +125,11 @@ function render(rows) {
   ].join('\n');
 }
 
+// Counters in use: their valgrind children are killed on exit or a signal.
+const counters = new Set();
+process.on('exit', () => { for (const c of counters) c.cleanup(); });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
 async function main() {
   const started = Date.now();
   if (opts.keep) fs.mkdirSync(opts.keep, { recursive: true });
@@ -140,6 +145,7 @@ async function main() {
     for (const stack of opts.stacks) {
       const size = sizes(stack);
       const counter = createCounter({ mode: 'ctl', ...size });
+      counters.add(counter);
       const downstream = STACKS[stack].downstream ? await startDownstream() : null;
       const env = downstream ? { FAH_DOWNSTREAM_PORT: String(downstream.port) } : {};
       const row = { config: id, node: `${version}${flags.length ? ` ${flags.join(' ')}` : ''}`, stack, ...size };
@@ -164,6 +170,7 @@ async function main() {
         save();
       } finally {
         counter.cleanup();
+        counters.delete(counter);
         if (downstream) downstream.close();
       }
     }
