@@ -52,7 +52,11 @@ function get(agent, port, urlPath, headers) {
 // opts: { mode: 'ctl'|'subtract', warmup, requests }.
 // Returns { perRequest(server, keepAs), cleanup() } where server is
 // { node, args (node flags + script + its arguments), env, label,
-//   request(agent, port, i) -> Promise (rejects on a wrong response) }.
+//   request(agent, port, i) -> Promise (rejects on a wrong response),
+//   perfMap (optional): run node with --perf-basic-prof and keep V8's map of
+//   JIT code as <out file>.perf.map, so the annotator can name the JS
+//   functions callgrind only knows as ???:0x<address> (attribution runs
+//   only: the map costs a write per compiled code object) }.
 function createCounter(opts) {
   const live = new Set();
   const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-callgrind-'));
@@ -95,7 +99,7 @@ function createCounter(opts) {
     const total = ctl ? opts.warmup + NUDGES + measured : measured;
     return new Promise((resolve, reject) => {
       const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, ...(ctl ? ['--instr-atstart=no'] : []),
-        server.node, '--no-concurrent-recompilation', ...server.args], {
+        server.node, '--no-concurrent-recompilation', ...(server.perfMap ? ['--perf-basic-prof'] : []), ...server.args], {
         env: { ...process.env, NODE_OPTIONS: '', ...server.env, FAH_HTTP_EXIT_AFTER: String(total) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -120,6 +124,10 @@ function createCounter(opts) {
         clearTimeout(timer);
         live.delete(child);
         const m = /Collected : (\d+)/.exec(stderr);
+        if (server.perfMap) {
+          const map = `/tmp/perf-${child.pid}.map`;
+          try { fs.renameSync(map, `${outFile}.perf.map`); } catch { try { fs.copyFileSync(map, `${outFile}.perf.map`); fs.rmSync(map); } catch {} }
+        }
         if (failed) reject(failed);
         else if (code !== 0 || !m) reject(new Error(`callgrind run failed (${server.label} x${total}, exit ${code}):\n${stderr.slice(-2000)}`));
         else resolve(Number(m[1]));

@@ -7,11 +7,15 @@
 // benchmark/lib/callgrind-server.js (ctl mode, as http-instructions.js).
 //
 //   node benchmark/stacks/run.js [--quick] [--configs 22,24,...] [--stacks express,fastify,graphql,graphql-1,koa]
-//        [--sides builtin,ours,floor] [--warmup W] [--requests N] [--repeat n] [--keep dir] [--out basename]
+//        [--sides builtin,ours,floor] [--warmup W] [--requests N] [--repeat n] [--keep dir [--perf-map]] [--out basename]
 //
 // --quick: one configuration (22 unless --configs), fewer requests (see
 // QUICK), one repeat. Results: benchmark/results/<out>.{md,json}, rewritten
-// after every cell so a partial run keeps what it measured.
+// after every cell so a partial run keeps what it measured. --perf-map
+// (with --keep): attribution runs, node with --perf-basic-prof and V8's code
+// map kept beside each callgrind file, for
+// `node benchmark/lib/http-instructions-annotate.js N a.base.out a.full.out b.base.out b.full.out`
+// to name JS functions (their counts include the map writes: not for tables).
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -33,7 +37,7 @@ const QUICK = { http: { warmup: 600, requests: 400 }, graphql: { warmup: 150, re
 
 const opts = {
   configs: null, stacks: ['graphql', 'express', 'koa', 'fastify', 'graphql-1'], sides: ['builtin', 'ours', 'floor'],
-  warmup: null, requests: null, repeat: null, keep: null, out: null, quick: false,
+  warmup: null, requests: null, repeat: null, keep: null, out: null, quick: false, perfMap: false,
 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -47,6 +51,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--keep') opts.keep = argv[++i];
   else if (a === '--out') opts.out = argv[++i];
   else if (a === '--quick') opts.quick = true;
+  else if (a === '--perf-map') opts.perfMap = true;
   else if (a === '--help' || a === '-h') {
     console.log('usage: node benchmark/stacks/run.js [--quick] [--configs 22,24,...] [--stacks express,fastify,graphql,graphql-1,koa] [--sides builtin,ours,floor] [--warmup W] [--requests N] [--repeat n] [--keep dir] [--out basename]');
     process.exit(0);
@@ -57,6 +62,7 @@ opts.repeat ??= opts.quick ? 1 : 3;
 for (const id of opts.configs) if (!CONFIGS[id]) throw new Error(`unknown configuration ${id}`);
 for (const s of opts.stacks) if (!STACKS[s]) throw new Error(`unknown stack ${s}`);
 for (const s of opts.sides) if (!['builtin', 'ours', 'floor'].includes(s)) throw new Error(`unknown side ${s}`);
+if (opts.perfMap && !opts.keep) throw new Error('--perf-map needs --keep <dir>');
 if (!(opts.repeat >= 1 && opts.repeat <= 5)) throw new Error('--repeat must be 1..5');
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('valgrind is not on PATH (apt-get install valgrind)');
@@ -80,6 +86,7 @@ function server(node, flags, stack, side, env) {
     args: serverArgs(stack, side, flags),
     env,
     label: `${stack} ${side}`,
+    perfMap: opts.perfMap,
     async request(agent, port, i) {
       const id = `r${i}`;
       const r = await get(agent, port, '/', { 'x-request-id': id });
