@@ -10,6 +10,8 @@
 //   FAH_DOWNSTREAM_PORT      the local downstream's port (127.0.0.1)
 // The server prints one JSON line { port, pid } on stdout once listening.
 
+const { exitAfterResponses } = require('../../lib/exit-after');
+
 const MAX_LIFETIME_MS = 30 * 60 * 1000;
 const testing = process.env.FAH_STACK_TEST === '1';
 const lines = [];
@@ -38,20 +40,11 @@ function withTestEndpoints(listener, spans) {
   };
 }
 
-// listen(cb): how the app starts listening (default: server.listen on
-// 127.0.0.1, port 0); cb runs once it listens.
-function start(server, listen = (cb) => server.listen(0, '127.0.0.1', cb)) {
+// Listens on 127.0.0.1, port 0.
+function start(server) {
   server.keepAliveTimeout = 60000;
-  const exitAfter = Number(process.env.FAH_HTTP_EXIT_AFTER) || 0;
-  if (exitAfter > 0) {
-    let finished = 0;
-    server.on('request', (req, res) => {
-      res.once('finish', () => {
-        if (++finished === exitAfter) process.exit(0);
-      });
-    });
-  }
-  listen(() => {
+  exitAfterResponses(server);
+  server.listen(0, '127.0.0.1', () => {
     process.stdout.write(`${JSON.stringify({ port: server.address().port, pid: process.pid })}\n`);
   });
   setTimeout(() => process.exit(0), MAX_LIFETIME_MS).unref();
