@@ -8,6 +8,7 @@
 //
 //   node benchmark/stacks/run.js [--quick] [--configs 22,24,...] [--stacks express,fastify,graphql,graphql-1,koa]
 //        [--sides builtin,ours,floor] [--warmup W] [--requests N] [--repeat n] [--keep dir [--perf-map]] [--out basename]
+//   node benchmark/stacks/run.js --out <basename> [--quick] --render <a.json> [b.json ...]
 //
 // --quick: one configuration (22 unless --configs), fewer requests (see
 // QUICK), one repeat. Results: benchmark/results/<out>.{md,json}, rewritten
@@ -52,6 +53,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--out') opts.out = argv[++i];
   else if (a === '--quick') opts.quick = true;
   else if (a === '--perf-map') opts.perfMap = true;
+  else if (a === '--render') opts.render = argv.slice(++i), i = argv.length;
   else if (a === '--help' || a === '-h') {
     console.log('usage: node benchmark/stacks/run.js [--quick] [--configs 22,24,...] [--stacks express,fastify,graphql,graphql-1,koa] [--sides builtin,ours,floor] [--warmup W] [--requests N] [--repeat n] [--keep dir] [--out basename]');
     process.exit(0);
@@ -64,7 +66,7 @@ for (const s of opts.stacks) if (!STACKS[s]) throw new Error(`unknown stack ${s}
 for (const s of opts.sides) if (!['builtin', 'ours', 'floor'].includes(s)) throw new Error(`unknown side ${s}`);
 if (opts.perfMap && !opts.keep) throw new Error('--perf-map needs --keep <dir>');
 if (!(opts.repeat >= 1 && opts.repeat <= 5)) throw new Error('--repeat must be 1..5');
-if (spawnSync('valgrind', ['--version']).status !== 0) {
+if (!opts.render && spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('valgrind is not on PATH (apt-get install valgrind)');
   process.exit(1);
 }
@@ -187,7 +189,19 @@ async function main() {
   console.error(`wrote ${outBase}.md and .json`);
 }
 
-main().catch((err) => {
+// --render a.json b.json ...: one table from several runs' JSON files
+// (e.g. one per configuration), written to --out.
+function renderFiles(files) {
+  const rows = files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const order = Object.keys(STACKS);
+  rows.sort((a, b) => order.indexOf(a.stack) - order.indexOf(b.stack));
+  opts.repeat = Math.max(...rows.map((r) => r.builtinSamples?.length ?? 1));
+  fs.writeFileSync(`${outBase}.md`, `${render(rows)}\nFrom: ${files.map((f) => path.basename(f)).join(', ')}\n`);
+  fs.writeFileSync(`${outBase}.json`, JSON.stringify(rows, null, 2));
+  console.error(`wrote ${outBase}.md and .json`);
+}
+
+(opts.render ? Promise.resolve().then(() => renderFiles(opts.render)) : main()).catch((err) => {
   console.error(err);
   process.exitCode = 1;
 });
