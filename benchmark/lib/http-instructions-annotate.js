@@ -62,7 +62,7 @@ function perfMap(file) {
   }
   return (addr) => {
     for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].start <= addr && addr < entries[i].end) return entries[i].name.replace(/^JS:[~^+*]?/, 'JS ');
+      if (entries[i].start <= addr && addr < entries[i].end) return entries[i].name.replace(/^JS:[~^+*']?/, 'JS ');
     }
     return null;
   };
