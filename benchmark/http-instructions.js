@@ -73,17 +73,14 @@
 // machine; a configuration is 2 frameworks x 2 instance counts x 2 impls x
 // 2 repeats = 16 pairs, ~15-25 min.
 
-const { execFile, spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
-const os = require('node:os');
 const path = require('node:path');
 const { resolveMajors } = require('../scripts/node-majors');
+const { createCounter, get, median } = require('./lib/callgrind-server');
 
 const CONFIGS = require('./lib/node-configs');
 const SERVER = path.join(__dirname, 'lib', 'http-server.js');
-const RUN_TIMEOUT_MS = 10 * 60 * 1000; // per valgrind run
-const REQUEST_TIMEOUT_MS = 60 * 1000; // per request (valgrind is ~50x slower)
 
 const opts = {
   configs: Object.keys(CONFIGS), frameworks: ['express', 'koa'], instances: [1, 5], impls: ['builtin', 'ours'],
@@ -91,7 +88,6 @@ const opts = {
 };
 // Baselines with no context, hence no request id in the response.
 const CONTEXTLESS = ['none', 'emptyhook'];
-const NUDGES = 3; // ctl mode: requests sent after `callgrind_control -i on`, in both runs
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -128,126 +124,25 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
 }
 
 const bins = resolveMajors({ installMissing: false });
-const live = new Set();
-const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fah-http-instr-'));
-function cleanup() {
-  for (const c of live) { try { c.kill('SIGKILL'); } catch {} }
-  try { fs.rmSync(tmpdir, { recursive: true, force: true }); } catch {}
-}
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
+const counter = createCounter(opts);
+process.on('exit', counter.cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { counter.cleanup(); process.exit(130); });
 
-function get(agent, port, id) {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', agent, headers: { 'x-request-id': id } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    });
-    req.on('error', reject);
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('request timeout')));
-  });
-}
-
-// Starts the server under callgrind, sends `total` sequential requests,
-// waits for it to exit; returns the collected instruction count.
-// ctl mode: `measured` requests after an uninstrumented warm-up (see header);
-// subtract mode: `measured` requests, all instrumented.
-function count(node, flags, framework, impl, instances, measured, outFile) {
-  const ctl = opts.mode === 'ctl';
-  const total = ctl ? opts.warmup + NUDGES + measured : measured;
-  return new Promise((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, ...(ctl ? ['--instr-atstart=no'] : []),
-      node, '--no-concurrent-recompilation', ...flags, SERVER, framework, impl, String(instances)], {
-      env: { ...process.env, NODE_OPTIONS: '', FAH_HTTP_EXIT_AFTER: String(total) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    live.add(child);
-    let stdout = '';
-    let stderr = '';
-    let started = false;
-    let failed = null;
-    const timer = setTimeout(() => { failed = new Error('valgrind run timed out'); child.kill('SIGKILL'); }, RUN_TIMEOUT_MS);
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (started || nl < 0) return;
-      started = true;
-      const { port } = JSON.parse(stdout.slice(0, nl));
-      drive(port, total, framework, impl, ctl ? child.pid : null).catch((err) => { failed = err; child.kill('SIGKILL'); });
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      live.delete(child);
-      const m = /Collected : (\d+)/.exec(stderr);
-      if (failed) reject(failed);
-      else if (code !== 0 || !m) reject(new Error(`callgrind run failed (${framework} ${impl} ${instances} x${total}, exit ${code}):\n${stderr.slice(-2000)}`));
-      else resolve(Number(m[1]));
-    });
-  });
-}
-
-function instrumentationOn(pid) {
-  return new Promise((resolve, reject) => {
-    execFile('callgrind_control', ['-i', 'on', String(pid)], { timeout: 120000 }, (err, stdout) => {
-      if (err || !/OK/.test(stdout)) reject(new Error(`callgrind_control -i on ${pid} failed: ${err ? err.message : stdout}`));
-      else resolve();
-    });
-  });
-}
-
-// ctlPid: switch callgrind's instrumentation on after opts.warmup requests;
-// callgrind reads the command only while the server runs guest code, so the
-// command is sent first and the next request (the first of NUDGES) wakes the
-// server up; it must have been acknowledged before the last nudge is sent.
-async function drive(port, total, framework, impl, ctlPid) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  let ack = null;
-  let acked = false;
-  try {
-    for (let i = 0; i < total; i++) {
-      if (ctlPid && i === opts.warmup) {
-        ack = instrumentationOn(ctlPid).then(() => { acked = true; });
-        ack.catch(() => {});
-        await new Promise((r) => setTimeout(r, 300));
-      }
-      if (ctlPid && i === opts.warmup + NUDGES - 1) {
-        await Promise.race([ack, new Promise((r) => setTimeout(r, 2000))]);
-        if (!acked) throw new Error('callgrind did not acknowledge instrumentation on within the nudge requests');
-      }
+function server(node, flags, framework, impl, instances) {
+  return {
+    node,
+    args: [...flags, SERVER, framework, impl, String(instances)],
+    env: {},
+    label: `${framework} ${impl} ${instances}`,
+    async request(agent, port, i) {
       const id = `r${i}`;
-      const r = await get(agent, port, id);
+      const r = await get(agent, port, '/', { 'x-request-id': id });
       let got;
       try { got = JSON.parse(r.body).id; } catch { got = undefined; }
       // The context-less baselines have no request id to give back.
       if (r.status !== 200 || (!CONTEXTLESS.includes(impl) && got !== id)) throw new Error(`${framework}/${impl}: request ${id} got ${r.status} ${r.body}`);
-    }
-  } finally {
-    agent.destroy();
-  }
-}
-
-// keepAs: a path prefix; when given, the callgrind output files of both runs
-// are kept as <keepAs>.base.out (W requests) and <keepAs>.full.out (W + N),
-// e.g. for `callgrind_annotate --inclusive=yes` on each and a per-function
-// subtraction.
-async function perRequest(node, flags, framework, impl, instances, keepAs) {
-  const tmp = path.join(tmpdir, 'callgrind.out');
-  const first = opts.mode === 'ctl' ? 0 : opts.warmup;
-  const base = await count(node, flags, framework, impl, instances, first, keepAs ? `${keepAs}.base.out` : tmp);
-  const full = await count(node, flags, framework, impl, instances, first + opts.requests, keepAs ? `${keepAs}.full.out` : tmp);
-  fs.rmSync(tmp, { force: true });
-  return { base, full, perRequest: (full - base) / opts.requests };
-}
-
-function median(values) {
-  const s = [...values].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+    },
+  };
 }
 
 async function main() {
@@ -265,7 +160,7 @@ async function main() {
           const order = r % 2 ? [...opts.impls].reverse() : opts.impls;
           for (const impl of order) {
             const keepAs = opts.keep ? path.join(opts.keep, `callgrind.${id}.${framework}.${impl}.${instances}.r${r + 1}`) : null;
-            const s = await perRequest(node, flags, framework, impl, instances, keepAs);
+            const s = await counter.perRequest(server(node, flags, framework, impl, instances), keepAs);
             samples[impl].push(s);
             console.error(`  ${version} ${framework} ${impl} x${instances} #${r + 1}: ${s.perRequest.toFixed(0)} instr/request (W ${s.base}, W+N ${s.full}; ${((Date.now() - started) / 60000).toFixed(1)} min)`);
           }

@@ -48,7 +48,28 @@ if (di < 0 && (!(n > 0) || (files.length !== 2 && files.length !== 4))) {
   process.exit(2);
 }
 
+// <file>.perf.map (V8's --perf-basic-prof map, kept by
+// benchmark/stacks/run.js --perf-map): names JIT code by JS function.
+// Code objects can be freed and their addresses reused, so the latest
+// mapping that covers an address wins.
+function perfMap(file) {
+  const mapFile = `${file}.perf.map`;
+  if (!fs.existsSync(mapFile)) return null;
+  const entries = [];
+  for (const line of fs.readFileSync(mapFile, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (.+)$/.exec(line);
+    if (m) entries.push({ start: parseInt(m[1], 16), end: parseInt(m[1], 16) + parseInt(m[2], 16), name: m[3] });
+  }
+  return (addr) => {
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (entries[i].start <= addr && addr < entries[i].end) return entries[i].name.replace(/^JS:[~^+*']?/, 'JS ');
+    }
+    return null;
+  };
+}
+
 function selfCosts(file) {
+  const lookup = perfMap(file);
   const out = execFileSync('callgrind_annotate', ['--inclusive=no', '--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
   const costs = new Map();
   for (const line of out.split('\n')) {
@@ -56,7 +77,8 @@ function selfCosts(file) {
     if (!m || m[2] === 'PROGRAM TOTALS') continue;
     // Fold recursion levels (foo'2) and JIT addresses (one bucket).
     let name = m[2].replace(/'\d+(?= |$)/, '');
-    if (/^\?\?\?:0x[0-9a-f]+ \[\?\?\?\]$/.test(name)) name = '??? JIT-compiled JS [???]';
+    const jit = /^\?\?\?:0x([0-9a-f]+) \[\?\?\?\]$/.exec(name);
+    if (jit) name = (lookup && lookup(parseInt(jit[1], 16))) || '??? JIT-compiled JS [???]';
     costs.set(name, (costs.get(name) || 0) + Number(m[1].replace(/,/g, '')));
   }
   return costs;
@@ -72,6 +94,7 @@ function perRequest(base, full, n) {
 
 const GROUPS = [
   ['JIT-compiled JS (optimized/baseline code, no symbols)', /JIT-compiled JS/],
+  ['JIT-compiled JS, named from the perf map', /^JS /],
   ['promise hooks / async_hooks (C++ and builtins)', /PromiseHook|AsyncWrap|async_wrap|AsyncHooks|PromiseWrap|AsyncContext|async_context|EmitAsync|AsyncResource/i],
   ['garbage collection', /v8::internal::(Heap|Scavenger|Scaveng|MarkCompact|Mark|Sweep|Evacuat|Concurrent|MinorM|Memory|PagedSpace|NewSpace|SemiSpace|LargeObject|MemoryChunk|Page|GC|Slot|Remembered|Worklist|Marking|Incremental)|cppgc/],
   ['V8 compilers (Turbofan, Maglev, Sparkplug, parser)', /v8::internal::(compiler|maglev|baseline|Parser|Scanner|Compiler|Zone|interpreter::BytecodeGenerator|AstNode|Ast)|v8::internal::.*Compile/],

@@ -94,15 +94,7 @@ function koaApp() {
 const app = framework === 'koa' ? koaApp() : expressApp();
 const server = require('node:http').createServer(framework === 'koa' ? app.callback() : app);
 server.keepAliveTimeout = 60000;
-const exitAfter = Number(process.env.FAH_HTTP_EXIT_AFTER) || 0;
-if (exitAfter > 0) {
-  let finished = 0;
-  server.on('request', (req, res) => {
-    res.once('finish', () => {
-      if (++finished === exitAfter) process.exit(0);
-    });
-  });
-}
+require('./exit-after').exitAfterResponses(server);
 server.listen(0, '127.0.0.1', () => {
   const ready = { port: server.address().port, pid: process.pid };
   if (process.send) process.send(ready);
