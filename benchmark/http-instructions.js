@@ -77,7 +77,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { resolveMajors } = require('../scripts/node-majors');
-const { createCounter, get, median } = require('./lib/callgrind-server');
+const { createCounter, get } = require('./lib/callgrind-server');
+const { median } = require('./lib/stats');
 
 const CONFIGS = require('./lib/node-configs');
 const SERVER = path.join(__dirname, 'lib', 'http-server.js');

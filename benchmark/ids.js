@@ -22,6 +22,7 @@ const crypto = require('node:crypto');
 const os = require('node:os');
 const uuid = require('uuid');
 const js = require('../lib/request/ids.js');
+const { median } = require('./lib/stats');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -165,11 +166,6 @@ function measure(candidate, ms) {
   return (CLOCK === 'cpu' ? cpu : Number(wall)) / ops;
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 const results = [];
 for (const [op, fns] of operations) {

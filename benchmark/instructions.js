@@ -52,6 +52,7 @@ const path = require('node:path');
 const { resolveMajors } = require('../scripts/node-majors');
 
 const CONFIGS = require('./lib/node-configs');
+const { median } = require('./lib/stats');
 // Ops per measurement: enough that N ops dwarf the run-to-run jitter of the
 // zero-op process (a few thousand instructions with fixed seeds; garbage
 // collections landing in one window and not the other move async cases
@@ -186,11 +187,6 @@ function positivePerOp(node, flags, seed, impl, c, live) {
   throw new Error(`${impl} ${c} live=${live}: no positive count in three tries`);
 }
 
-function median(values) {
-  const s = [...values].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 const rows = [];
 for (const id of opts.configs) {

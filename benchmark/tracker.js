@@ -53,6 +53,7 @@
 
 const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
+const { median } = require('./lib/stats');
 
 function parseArgs(argv) {
   const opts = { rounds: 7, iterations: 12, clock: 'cpu', json: null, child: null,
@@ -82,11 +83,6 @@ function parseArgs(argv) {
 }
 const opts = parseArgs(process.argv.slice(2));
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 // ---------------------------------------------------------------------------
 // Child: one configuration, one workload.

@@ -150,10 +150,5 @@ function createCounter(opts) {
   return { perRequest, cleanup };
 }
 
-function median(values) {
-  const s = [...values].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
-module.exports = { createCounter, get, median, NUDGES };
+module.exports = { createCounter, get, NUDGES };

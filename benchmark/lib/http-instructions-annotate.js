@@ -27,6 +27,7 @@ const { execFileSync } = require('node:child_process');
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { median } = require('./stats');
 
 const args = process.argv.slice(2);
 let top = 25;
@@ -141,11 +142,6 @@ for (const r of rows.slice(0, top)) {
 }
 }
 
-function median(values) {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 function summarizeDir(dir, nreq, jsonFile) {
   const COMPILER = 'V8 compilers (Turbofan, Maglev, Sparkplug, parser)';

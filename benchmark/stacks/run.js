@@ -23,7 +23,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { resolveMajors } = require('../../scripts/node-majors');
 const CONFIGS = require('../lib/node-configs');
-const { createCounter, get, median } = require('../lib/callgrind-server');
+const { createCounter, get } = require('../lib/callgrind-server');
+const { median } = require('../lib/stats');
 const { STACKS, serverArgs } = require('./lib/stacks');
 const { startDownstream } = require('./lib/downstream');
 

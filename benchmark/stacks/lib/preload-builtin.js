@@ -6,12 +6,6 @@
 // anything loads it. The app code is the same file on every side; only the
 // preload differs (ours: -r register.js; floor: -r preload-floor.js).
 
-const Module = require('node:module');
-const path = require('node:path');
+const { replaceEngineModule } = require('./engine-module');
 
-const file = require.resolve(path.join(__dirname, '..', '..', '..', 'lib', 'async_hooks'));
-const m = new Module(file, module);
-m.filename = file;
-m.loaded = true;
-m.exports = require('node:async_hooks');
-require.cache[file] = m;
+replaceEngineModule(require('node:async_hooks'));

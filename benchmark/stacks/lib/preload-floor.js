@@ -16,7 +16,7 @@
 
 const asyncHooks = require('node:async_hooks');
 const Module = require('node:module');
-const path = require('node:path');
+const { replaceEngineModule } = require('./engine-module');
 const { usesAsyncContextFrame } = require('../../../lib/async_hooks/mechanism');
 
 class SyncOnlyStorage {
@@ -44,12 +44,7 @@ Object.defineProperty(asyncHooks, 'AsyncLocalStorage', {
 });
 Module.syncBuiltinESMExports();
 
-const file = require.resolve(path.join(__dirname, '..', '..', '..', 'lib', 'async_hooks'));
-const m = new Module(file, module);
-m.filename = file;
-m.loaded = true;
-m.exports = exportsWithFloor;
-require.cache[file] = m;
+replaceEngineModule(exportsWithFloor);
 
 if (!usesAsyncContextFrame) asyncHooks.createHook({ init() {} }).enable();
 
