@@ -107,7 +107,7 @@ function cell(samples) {
   const v = samples.map((s) => s.perRequest);
   const m = median(v);
   if (v.length < 2) return fmt(m);
-  return `${fmt(m)} (±${((Math.max(...v) - Math.min(...v)) / 2 / m * 100).toFixed(1)}%)`;
+  return `${fmt(m)} (±${((Math.max(...v) - Math.min(...v)) / 2 / m * 100).toFixed(1)}%, n=${v.length})`;
 }
 
 function render(rows) {
@@ -124,8 +124,8 @@ function render(rows) {
   }
   return [
     `Server instructions per request of real application stacks (callgrind, benchmark/stacks/run.js${opts.quick ? ' --quick' : ''}; ` +
-    `uninstrumented warm-up, then (counted − 0 requests) / counted; sequential keep-alive requests; median of ${opts.repeat}, ` +
-    '± half the range of repeats). built-in/ours > 1: ours executes fewer. Floor: same app, no context propagation ' +
+    `uninstrumented warm-up, then (counted − 0 requests) / counted; sequential keep-alive requests; a cell is one count, or the median of n repeats ± half their range). ` +
+    'built-in/ours > 1: ours executes fewer. Floor: same app, no context propagation ' +
     '(promise-hook Nodes: plus an enabled empty init hook). Overhead = side − floor (% of that side\'s request).',
     '',
     lines.join('\n'),
@@ -191,12 +191,29 @@ async function main() {
 }
 
 // --render a.json b.json ...: one table from several runs' JSON files
-// (e.g. one per configuration), written to --out.
+// (e.g. one per configuration), written to --out. Runs of a cell (config
+// and stack) at the same sizes are repeats and pool their samples; a cell
+// counted at several sizes shows only its largest (most requests counted).
 function renderFiles(files) {
-  const rows = files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
-  const order = Object.keys(STACKS);
-  rows.sort((a, b) => order.indexOf(a.stack) - order.indexOf(b.stack));
-  opts.repeat = Math.max(...rows.map((r) => r.builtinSamples?.length ?? 1));
+  const cells = new Map();
+  for (const r of files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')))) {
+    const key = `${r.config} ${r.stack}`;
+    const have = cells.get(key);
+    if (have === undefined || r.requests > have.requests) {
+      cells.set(key, { ...r });
+    } else if (r.requests === have.requests && r.warmup === have.warmup) {
+      for (const side of ['builtin', 'ours', 'floor']) {
+        const samples = [...(have[`${side}Samples`] ?? []), ...(r[`${side}Samples`] ?? [])];
+        if (samples.length === 0) continue;
+        have[`${side}Samples`] = samples;
+        have[side] = median(samples.map((x) => x.perRequest));
+      }
+    }
+  }
+  const stackOrder = Object.keys(STACKS);
+  const configOrder = Object.keys(CONFIGS);
+  const rows = [...cells.values()].sort((a, b) => stackOrder.indexOf(a.stack) - stackOrder.indexOf(b.stack) ||
+    configOrder.indexOf(a.config) - configOrder.indexOf(b.config));
   fs.writeFileSync(`${outBase}.md`, `${render(rows)}\nFrom: ${files.map((f) => path.basename(f)).join(', ')}\n`);
   fs.writeFileSync(`${outBase}.json`, JSON.stringify(rows, null, 2));
   console.error(`wrote ${outBase}.md and .json`);
