@@ -197,6 +197,7 @@ async function main() {
 function renderFiles(files) {
   const cells = new Map();
   for (const r of files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')))) {
+    if (!r.builtinSamples?.length || !r.oursSamples?.length) continue; // a run cut short
     const key = `${r.config} ${r.stack}`;
     const have = cells.get(key);
     if (have === undefined || r.requests > have.requests) {
